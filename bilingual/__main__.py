@@ -1,0 +1,3 @@
+from bilingual.cli.app import main
+
+main()

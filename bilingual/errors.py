@@ -1,0 +1,56 @@
+"""Typed errors raised by the library.
+
+The CLI turns every :class:`BilingualError` into one line on stderr and an exit
+status (``exit_code``); nothing else in the library prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class BilingualError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # one line, always
+        return " ".join(self.message.split())
+
+
+class InputError(BilingualError):
+    """Input text, file or option that cannot be used (missing, empty, binary, undecodable)."""
+
+
+class ModelUnavailableError(BilingualError):
+    """A model that is neither cached locally nor reachable, or a broken model folder."""
+
+
+class EngineError(BilingualError):
+    """A translation engine failed or broke the one-segment-in, one-segment-out contract."""
+
+
+class GlossaryError(BilingualError):
+    """A malformed glossary file, an unknown term, or a failed glossary edit."""
+
+
+class StrictTermsError(BilingualError):
+    """``--strict`` translation in which at least one glossary term was missed."""
+
+    exit_code = 1
+
+
+class CorpusError(BilingualError):
+    """A corpus folder that is missing files, a manifest, or aligned segments."""
+
+
+class GateConfigError(BilingualError):
+    """A quality-gate file that cannot be read (unknown metric, bad value)."""
+
+
+class GateFailed(BilingualError):
+    """The quality gate ran and at least one bar did not hold."""
+
+    exit_code = 1

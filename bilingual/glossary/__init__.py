@@ -1,0 +1,1 @@
+"""Name glossaries: entries, file formats, Korean-aware matching, enforcement, lint."""
