@@ -39,7 +39,7 @@ _NOT_NAMES = {
     "some", "many", "most", "all", "both", "also", "then", "now", "today", "however", "meanwhile",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "said", "says",
 }
-_EN_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z]")
+_EN_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’.\-]*[^\W_]|[^\W\d_]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
