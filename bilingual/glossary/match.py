@@ -1,0 +1,329 @@
+"""Finding glossary terms in Korean and English text.
+
+Every surface of every term (the canonical term and its forms) is indexed by
+its *normalised* key: for Korean the text without spaces, for English
+lower-cased without spaces, hyphens and full stops. The text is normalised the
+same way once, with a map from normalised to original offsets. Matching then
+probes only the positions where a term may start (word starts, and for Korean
+the end of a term just matched inside the same word, as in 경기도|지사), looking
+up the normalised text at each of the lengths that keys starting with that
+character have, longest first, in a hash table. The work is proportional to
+the number of words times the number of distinct key lengths, not to the number
+of terms (10,000 terms over 1 MB: see ``eval/bench_glossary_match.py``).
+
+A candidate is accepted when
+
+* spaces/hyphens/stops inside the matched text sit where the glossary form has
+  one (Kim Moon Soo = Kim Moon-soo), or, in Korean, split the term into pieces
+  of at least two syllables (러시아 기술공사 = 러시아기술공사, but 경기 도중 is not 경기도);
+* in English the next character is not a letter or digit (a possessive 's may follow);
+* in Korean the rest of the word is empty, a sequence of particles/endings, a
+  compound head (지사, 민, 청, 산, 행 …), the start of another term, or — when
+  all of these fail — kiwipiepy puts a morpheme boundary right after the term.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bilingual.errors import GlossaryError
+from bilingual.glossary import korean
+from bilingual.glossary.model import Glossary, Term
+
+LANGS = ("ko", "en")
+METHODS = ("combined", "particles", "kiwi")
+
+_WORD = re.compile(r"[^\W_]+")
+_KEEP = {"ko": re.compile(r"\S+"), "en": re.compile(r"[^\s\-\u2010\u2011\u2012\u2013.]+")}
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """One occurrence of a glossary term: ``text[start:end]`` is the matched text."""
+
+    start: int
+    end: int
+    text: str
+    term: Term
+    form: str = ""  # the glossary surface that matched (canonical term, a form, or a wrong form)
+    wrong: bool = False  # the surface is one of the term's wrong_english renderings
+
+    def as_dict(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "korean": self.term.korean.strip(),
+            "english": self.term.english.strip(),
+            "form": self.form,
+            "wrong": self.wrong,
+            "kind": self.term.kind,
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    term: Term
+    form: str
+    seps: frozenset[int]  # normalised offsets (inside the key) where the form has a space/hyphen/stop
+    wrong: bool
+
+
+def normalise(text: str, lang: str) -> tuple[str, list[int]]:
+    """(normalised text, original offset of each normalised character)."""
+    if lang == "en":
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer (İ): keep it
+            lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+        text = lowered
+    parts: list[str] = []
+    offsets: list[int] = []
+    for m in _KEEP[lang].finditer(text):
+        parts.append(m.group())
+        offsets.extend(range(m.start(), m.end()))
+    return "".join(parts), offsets
+
+
+def _key_and_seps(surface: str, lang: str) -> tuple[str, frozenset[int]]:
+    key, offsets = normalise(surface, lang)
+    seps = set()
+    for index in range(1, len(offsets)):
+        if offsets[index] != offsets[index - 1] + 1:
+            seps.add(index)
+    return key, frozenset(seps)
+
+
+class Matcher:
+    """An index of term surfaces for one language, and the matching that uses it."""
+
+    def __init__(self, surfaces: Iterable[tuple[Term, str, bool]], lang: str, method: str = "combined") -> None:
+        if lang not in LANGS:
+            raise GlossaryError(f"unknown language {lang!r} (use ko or en)")
+        if method not in METHODS:
+            raise GlossaryError(f"unknown matching method {method!r} (use {', '.join(METHODS)})")
+        self.lang = lang
+        self.method = method
+        self.index: dict[str, list[_Candidate]] = {}
+        lengths: dict[str, set[int]] = {}
+        for term, surface, wrong in surfaces:
+            key, seps = _key_and_seps(surface, lang)
+            if not key:
+                continue
+            bucket = self.index.setdefault(key, [])
+            if any(c.term == term and c.seps == seps for c in bucket):
+                continue
+            bucket.append(_Candidate(term, surface.strip(), seps, wrong))
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+    # -------------------------------------------------------------- public
+
+    def find(self, text: str) -> list[TermMatch]:
+        if not self.index or not text:
+            return []
+        norm, orig_of = normalise(text, self.lang)
+        # chunk starts for original -> normalised offsets
+        chunk_orig: list[int] = []
+        chunk_norm: list[int] = []
+        previous = -2
+        for n, o in enumerate(orig_of):
+            if o != previous + 1:
+                chunk_orig.append(o)
+                chunk_norm.append(n)
+            previous = o
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        word_starts = [s for s, _ in words]
+        ctx = _Context(text, norm, orig_of, chunk_orig, chunk_norm, words, word_starts)
+
+        results: list[TermMatch] = []
+        last_end = 0
+        for w_start, w_end in words:
+            if w_start < last_end:
+                continue
+            for probe in self._probes(ctx, w_start, w_end):
+                if probe < last_end:
+                    continue
+                match = self._probe(ctx, probe, chained=False)
+                while match is not None:
+                    results.append(match)
+                    last_end = match.end
+                    # a term inside a compound may be followed by another term (경기도|지사)
+                    if self.lang == "ko" and self.method == "combined" and _inside_word(text, match.end):
+                        match = self._probe(ctx, match.end, chained=True)
+                    else:
+                        match = None
+                if last_end > probe:
+                    break
+        return results
+
+    # -------------------------------------------------------------- internals
+
+    def _probes(self, ctx: _Context, w_start: int, w_end: int) -> Iterable[int]:
+        if self.method == "kiwi" and self.lang == "ko":
+            # analyser alone: a term may start at any morpheme of the word
+            seen = []
+            for start, _end, _tag in korean.kiwi_tokens(ctx.text[w_start:w_end]):
+                if start not in seen:
+                    seen.append(start)
+            return [w_start + s for s in seen]
+        return (w_start,)
+
+    def _probe(self, ctx: _Context, start: int, *, chained: bool) -> TermMatch | None:
+        if start >= len(ctx.text):
+            return None
+        k = bisect_right(ctx.chunk_orig, start) - 1
+        if k < 0:
+            return None
+        n0 = ctx.chunk_norm[k] + (start - ctx.chunk_orig[k])
+        if n0 >= len(ctx.norm) or ctx.orig_of[n0] != start:
+            return None
+        for length in self.lengths.get(ctx.norm[n0], ()):
+            if n0 + length > len(ctx.norm):
+                continue
+            candidates = self.index.get(ctx.norm[n0:n0 + length])
+            if not candidates:
+                continue
+            end = ctx.orig_of[n0 + length - 1] + 1
+            for cand in candidates:
+                if self._accept(ctx, cand, start, end, length, chained=chained):
+                    end = _with_trailing(ctx.text, end, cand.form)
+                    return TermMatch(start, end, ctx.text[start:end], cand.term, cand.form, cand.wrong)
+        return None
+
+    def _accept(self, ctx: _Context, cand: _Candidate, start: int, end: int, length: int, *, chained: bool) -> bool:
+        text = ctx.text
+        if end - start != length and not self._separators_ok(text, start, end, cand, length):
+            return False
+        if self.lang == "en":
+            if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+                return False
+            return not (end < len(text) and text[end].isalnum() and text[end - 1].isalnum())
+        # Korean: the rest of the word after the term
+        w = bisect_right(ctx.word_starts, end - 1) - 1
+        w_start, w_end = ctx.words[w]
+        rest = text[end:w_end] if end < w_end else ""
+        if self.method == "particles":
+            return korean.rest_is_particles(rest)
+        if self.method == "kiwi":
+            if w_start > start:  # a term over several words: judge its last word
+                return korean.kiwi_noun_span(text[w_start:w_end], 0, end - w_start) or korean.kiwi_boundary(
+                    text[w_start:w_end], end - w_start
+                )
+            return korean.kiwi_noun_span(text[w_start:w_end], start - w_start, end - w_start)
+        if rest == "" or korean.rest_is_particles(rest) or korean.rest_is_compound(rest):
+            return True
+        if self._starts_term(rest):
+            return True
+        try:
+            return korean.kiwi_boundary(text[w_start:w_end], end - w_start)
+        except ImportError:  # kiwipiepy missing: rules only
+            return False
+
+    def _separators_ok(self, text: str, start: int, end: int, cand: _Candidate, length: int) -> bool:
+        kept = 0
+        previous_sep = 0
+        for ch in text[start:end]:
+            if self._ignorable(ch):
+                if kept in cand.seps:
+                    previous_sep = kept
+                    continue
+                if self.lang == "ko" and ch.isspace():
+                    # a space the glossary form lacks: only between pieces of 2+ syllables
+                    next_sep = min([s for s in cand.seps if s > kept] + [length])
+                    if kept - previous_sep >= 2 and next_sep - kept >= 2:
+                        previous_sep = kept
+                        continue
+                return False
+            kept += 1
+        return True
+
+    def _ignorable(self, ch: str) -> bool:
+        if self.lang == "ko":
+            return ch.isspace()
+        return ch.isspace() or ch in "-\u2010\u2011\u2012\u2013."
+
+    def _starts_term(self, rest: str) -> bool:
+        for length in self.lengths.get(rest[:1], ()):
+            if rest[:length] in self.index:
+                return True
+        return False
+
+
+@dataclass
+class _Context:
+    text: str
+    norm: str
+    orig_of: list[int]
+    chunk_orig: list[int]
+    chunk_norm: list[int]
+    words: list[tuple[int, int]]
+    word_starts: list[int]
+
+
+def _with_trailing(text: str, end: int, form: str) -> int:
+    """Extend a match over the form's trailing full stop (Corp.) when the text has it too."""
+    tail = form[len(form.rstrip(".")):]
+    if tail and text.startswith(tail, end):
+        return end + len(tail)
+    return end
+
+
+def _inside_word(text: str, at: int) -> bool:
+    return 0 < at < len(text) and text[at].isalnum() and text[at - 1].isalnum()
+
+
+# ---------------------------------------------------------------------- glossary API
+
+
+def surfaces(glossary: Glossary, lang: str, *, include_wrong: bool = True) -> list[tuple[Term, str, bool]]:
+    """(term, surface, is_wrong) for every surface of every effective term in ``lang``."""
+    result: list[tuple[Term, str, bool]] = []
+    for term in glossary.effective_terms():
+        if lang == "ko":
+            result.extend((term, s, False) for s in term.korean_surfaces)
+        else:
+            result.append((term, term.english.strip(), False))
+            if include_wrong:
+                result.extend((term, w.strip(), True) for w in term.wrong_english if w.strip())
+    return result
+
+
+def matcher_for(glossary: Glossary, lang: str, *, method: str = "combined", include_wrong: bool = True) -> Matcher:
+    key = ("matcher", lang, method, include_wrong)
+    matcher = glossary._cache.get(key)
+    if matcher is None:
+        matcher = Matcher(surfaces(glossary, lang, include_wrong=include_wrong), lang, method)
+        glossary._cache[key] = matcher
+    return matcher
+
+
+def find_terms(glossary: Glossary, text: str, lang: str, *, method: str = "combined") -> list[TermMatch]:
+    """Every glossary term in ``text`` (``lang`` "ko" or "en"), left to right, longest match first,
+    non-overlapping. English matching also finds the terms' known wrong renderings (``wrong=True``)."""
+    return matcher_for(glossary, lang, method=method).find(text)
+
+
+@lru_cache(maxsize=4096)
+def _single(surface: str, lang: str) -> Matcher:
+    term = Term(surface, surface) if lang == "ko" else Term(surface, surface)
+    return Matcher([(term, surface, False)], lang)
+
+
+def find_surface(text: str, surface: str, lang: str) -> list[TermMatch]:
+    """Occurrences of one surface (with the same variants as :func:`find_terms`)."""
+    if not surface.strip():
+        return []
+    return _single(surface.strip(), lang).find(text)
+
+
+def contains_term(text: str, surface: str, lang: str) -> bool:
+    """Is ``surface`` (a target-language term) present in ``text``?
+
+    English: any case, possessive 's, hyphen/space variants (Kim Moon-soo, Kim Moonsoo, Kim Moon Soo).
+    Korean: with particles, in compounds, with or without spaces inside.
+    """
+    return bool(find_surface(text, surface, lang))
