@@ -199,9 +199,10 @@ class Matcher:
         if end - start != length and not self._separators_ok(text, start, end, cand, length):
             return False
         if self.lang == "en":
-            if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            # a Latin term glued to Hangul (Kim Moon-soo는, a name left in a Korean sentence) is fine
+            if start > 0 and _latin_alnum(text[start - 1]) and text[start].isalnum():
                 return False
-            return not (end < len(text) and text[end].isalnum() and text[end - 1].isalnum())
+            return not (end < len(text) and _latin_alnum(text[end]) and text[end - 1].isalnum())
         # Korean: the rest of the word after the term
         w = bisect_right(ctx.word_starts, end - 1) - 1
         w_start, w_end = ctx.words[w]
@@ -270,6 +271,10 @@ def _with_trailing(text: str, end: int, form: str) -> int:
     if tail and text.startswith(tail, end):
         return end + len(tail)
     return end
+
+
+def _latin_alnum(ch: str) -> bool:
+    return ch.isalnum() and not korean.is_hangul(ch)
 
 
 def _inside_word(text: str, at: int) -> bool:
