@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "bilingual.cli.translate",
     "bilingual.cli.models",
     "bilingual.cli.glossary",
+    "bilingual.cli.glossary_postedit",
     "bilingual.cli.corpus",
     "bilingual.cli.eval",
 )

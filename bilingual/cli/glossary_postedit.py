@@ -1,0 +1,136 @@
+"""``bilingual glossary apply`` (post-edit a translation) and ``bilingual glossary suggest``.
+
+Both commands join helper [G]'s ``glossary`` group (``bilingual.cli.glossary.glossary_app``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _read_lines(path: Path, what: str) -> tuple[list[str], bool]:
+    """Lines of a one-segment-a-line UTF-8 file (or "-" for stdin), and whether it ended with a newline."""
+    from bilingual.errors import InputError
+
+    try:
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{what} file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{what} must be a file, not a folder: {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} file {path} is not UTF-8 (byte {exc.start})") from None
+    if "\x00" in text:
+        raise InputError(f"{what} file {path} looks binary (NUL bytes)")
+    if not text:
+        raise InputError(f"{what} file {path} is empty")
+    trailing = text.endswith("\n")
+    lines = text.split("\n")
+    if trailing:
+        lines.pop()
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines, trailing
+
+
+def _write_text(path: Path, text: str) -> None:
+    from bilingual.errors import InputError
+
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def apply_command(
+    source: Annotated[Path, typer.Option("--source", "-s", help="Korean source, one segment a line.")],
+    hyp: Annotated[Path, typer.Option("--hyp", help="The English translation to repair, aligned line by line.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the repaired translation ('-' for stdout).")],
+    glossary: Annotated[
+        list[Path], typer.Option("--glossary", "-g", help="Glossary file (repeatable; later ones override earlier).")
+    ],
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a JSON report: per segment the terms applied/repaired/missed and the edits.")
+    ] = None,
+) -> None:
+    """Post-edit an existing translation: replace known wrong renderings of glossary names.
+
+    Nothing outside the replaced spans changes. Prints a one-line summary on stderr.
+    """
+    from bilingual.glossary import load_glossaries
+    from bilingual.glossary.postedit import postedit
+
+    gloss = load_glossaries([str(p) for p in glossary])
+    sources, _ = _read_lines(source, "source")
+    hyps, trailing = _read_lines(hyp, "translation")
+    result = postedit(gloss, sources, hyps)
+    _write_text(output, "\n".join(result.outputs) + ("\n" if trailing else ""))
+    counts = result.counts()
+    if report is not None:
+        payload = {
+            "source": str(source),
+            "hyp": str(hyp),
+            "glossaries": [str(p) for p in glossary],
+            **result.as_dict(),
+        }
+        _write_text(report, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    typer.echo(
+        f"{len(sources)} segments, {counts['terms']} terms: {counts['applied']} applied, "
+        f"{counts['repaired']} repaired ({counts['edits']} edits), {counts['missed']} missed",
+        err=True,
+    )
+
+
+def suggest_command(
+    source: Annotated[Path, typer.Option("--source", "-s", help="Korean side, one segment a line.")],
+    target: Annotated[Path, typer.Option("--target", "-t", help="English side, aligned line by line.")],
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many suggestions to print.")] = 100,
+    min_count: Annotated[int, typer.Option("--min-count", min=1, help="Least number of segments a pair must share.")] = 2,
+    as_glossary: Annotated[
+        bool, typer.Option("--as-glossary", help="Print canonical glossary rows (to review, then add) instead of a table.")
+    ] = False,
+) -> None:
+    """Suggest glossary entries: Korean proper nouns paired with the English spans they co-occur with."""
+    from bilingual.glossary.suggest import suggest
+
+    korean, _ = _read_lines(source, "Korean")
+    english, _ = _read_lines(target, "English")
+    rows = suggest(korean, english, min_count=min_count, top=top)
+    if as_glossary:
+        from bilingual.glossary.model import HEADER
+
+        typer.echo(HEADER)
+        for s in rows:
+            forms = " | ".join(s.korean_forms)
+            note = f"suggested: {s.pair_count} segments, dice {s.dice:.2f}"
+            typer.echo(f"{s.korean}\t{s.english}\t{forms}\t\tother\tapproved\t{note}")
+        return
+    typer.echo("rank\tkorean\tenglish\tsegments\tkorean_segments\tenglish_segments\tdice\tsound")
+    for rank, s in enumerate(rows, 1):
+        typer.echo(
+            f"{rank}\t{s.korean}\t{s.english}\t{s.pair_count}\t{s.korean_count}\t{s.english_count}\t{s.dice:.3f}\t{s.sound:.2f}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``apply`` and ``suggest`` to the ``glossary`` command group."""
+    try:
+        from bilingual.cli.glossary import glossary_app
+    except ModuleNotFoundError as exc:
+        if exc.name != "bilingual.cli.glossary":
+            raise
+        glossary_app = typer.Typer(help="Maintain and use name glossaries.", no_args_is_help=True)
+        app.add_typer(glossary_app, name="glossary")
+    glossary_app.command("apply")(apply_command)
+    glossary_app.command("suggest")(suggest_command)
