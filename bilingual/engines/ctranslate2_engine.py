@@ -1,0 +1,370 @@
+"""CTranslate2 engine: a converted model folder run by CTranslate2 (int8 on CPU).
+
+The folder is written by :func:`bilingual.convert.convert` (or by CTranslate2's own
+``ct2-transformers-converter`` with the tokenizer files copied in). Tokenization uses
+the checkpoint's own SentencePiece files, exactly as the transformers tokenizers do
+(pieces missing from the vocabulary become ``<unk>``, then ``</s>``, plus the
+language codes of M2M100/NLLB), so neither torch nor transformers is imported here:
+loading is fast and memory stays low.
+
+Supported layouts:
+
+* Marian (``source.spm`` + ``target.spm``), one direction per model;
+* M2M100 (``sentencepiece.bpe.model``, language tokens ``__ko__``/``__en__``);
+* NLLB-200 (``sentencepiece.bpe.model``, language tokens ``kor_Hang``/``eng_Latn``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilingual.engines.base import GenerationOptions
+from bilingual.errors import EngineError, InputError, ModelUnavailableError
+
+MODEL_FILE = "model.bin"
+METADATA_FILE = "bilingual.json"  # written by bilingual.convert
+COMPUTE_TYPES = ("int8", "int8_float32", "float32", "float16")
+DEVICES = ("cpu", "cuda")
+DEFAULT_MAX_INPUT_TOKENS = 512
+
+# Language tokens of the multilingual checkpoints, per project language code.
+_M2M100_CODES = {"ko": "__ko__", "en": "__en__"}
+_NLLB_CODES = {"ko": "kor_Hang", "en": "eng_Latn"}
+# Marian tokenizer_config language names seen on the Hub ("ko", "kor", "kor_Hang", ...)
+_MARIAN_TARGET_TOKENS = {"ko": (">>kor<<", ">>kor_Hang<<"), "en": (">>eng<<",)}
+_LANG_ALIASES = {"ko": "ko", "kor": "ko", "kor_hang": "ko", "en": "en", "eng": "en", "eng_latn": "en"}
+
+_CONVERT_HINT = "convert a transformers checkpoint with `bilingual models convert SRC OUT --quantization int8`"
+
+
+def is_ctranslate2_model(path: str | Path) -> bool:
+    """True when ``path`` is a folder holding CTranslate2's ``model.bin``."""
+    return Path(path, MODEL_FILE).is_file()
+
+
+def default_threads() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class ModelLayout:
+    """What the engine needs to know about a converted folder."""
+
+    architecture: str  # "marian" | "m2m100" | "nllb"
+    source_spm: Path
+    target_spm: Path
+    vocabulary: tuple[str, ...]
+    source_lang: str | None  # fixed direction of a Marian model, when known
+    target_lang: str | None
+    max_input_tokens: int
+    forced_eos: bool  # transformers forces </s> as the last token at max length
+
+
+def read_layout(path: Path) -> ModelLayout:
+    """Check a converted folder and describe it; ModelUnavailableError when broken."""
+    if not path.is_dir():
+        raise ModelUnavailableError(f"CTranslate2 model folder {path} does not exist; {_CONVERT_HINT}")
+    model_bin = path / MODEL_FILE
+    if not model_bin.is_file():
+        raise ModelUnavailableError(f"{path} is not a CTranslate2 model folder (no {MODEL_FILE}); {_CONVERT_HINT}")
+    metadata = _read_json(path / METADATA_FILE) if (path / METADATA_FILE).is_file() else {}
+    if not isinstance(metadata, dict):
+        raise ModelUnavailableError(f"{path / METADATA_FILE} is not a JSON object; convert the model again")
+    expected_size = metadata.get("model_bin_bytes")
+    if isinstance(expected_size, int) and model_bin.stat().st_size != expected_size:
+        raise ModelUnavailableError(
+            f"{model_bin} has {model_bin.stat().st_size} bytes but the conversion wrote {expected_size}: "
+            "the folder is incomplete or corrupted; convert the model again"
+        )
+    if not (path / "config.json").is_file():
+        raise ModelUnavailableError(f"CTranslate2 model folder {path} has no config.json; convert the model again")
+    _read_json(path / "config.json")
+    vocabulary = _read_vocabulary(path)
+
+    if (path / "source.spm").is_file() or (path / "target.spm").is_file():
+        architecture = "marian"
+        source_spm, target_spm = path / "source.spm", path / "target.spm"
+    elif (path / "sentencepiece.bpe.model").is_file():
+        source_spm = target_spm = path / "sentencepiece.bpe.model"
+        vocab_set = set(vocabulary)
+        if "__en__" in vocab_set:
+            architecture = "m2m100"
+        elif "eng_Latn" in vocab_set:
+            architecture = "nllb"
+        else:
+            raise ModelUnavailableError(
+                f"{path}: sentencepiece.bpe.model found but the vocabulary has neither M2M100 (__en__) "
+                "nor NLLB (eng_Latn) language tokens"
+            )
+    else:
+        raise ModelUnavailableError(
+            f"CTranslate2 model folder {path} has no SentencePiece files (source.spm/target.spm or "
+            "sentencepiece.bpe.model); convert it with `bilingual models convert`, which copies them"
+        )
+    for spm_file in (source_spm, target_spm):
+        if not spm_file.is_file():
+            raise ModelUnavailableError(f"CTranslate2 model folder {path} has no {spm_file.name}; convert the model again")
+
+    source_lang, target_lang = metadata.get("source_lang"), metadata.get("target_lang")
+    tokenizer_config: dict = {}
+    if (path / "tokenizer_config.json").is_file():
+        loaded = _read_json(path / "tokenizer_config.json")
+        tokenizer_config = loaded if isinstance(loaded, dict) else {}
+    if architecture == "marian" and source_lang is None:
+        source_lang = _LANG_ALIASES.get(str(tokenizer_config.get("source_lang", "")).lower())
+        target_lang = _LANG_ALIASES.get(str(tokenizer_config.get("target_lang", "")).lower())
+    max_input = metadata.get("max_input_tokens") or tokenizer_config.get("model_max_length")
+    if not isinstance(max_input, int) or not 0 < max_input < 1_000_000:
+        max_input = DEFAULT_MAX_INPUT_TOKENS
+    return ModelLayout(
+        architecture=architecture,
+        source_spm=source_spm,
+        target_spm=target_spm,
+        vocabulary=vocabulary,
+        source_lang=source_lang if architecture == "marian" else None,
+        target_lang=target_lang if architecture == "marian" else None,
+        max_input_tokens=max_input,
+        forced_eos=bool(metadata.get("forced_eos", False)),
+    )
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelUnavailableError(
+            f"cannot read {path} ({exc.__class__.__name__}): the model folder is incomplete or corrupted; "
+            "convert the model again"
+        ) from None
+
+
+def _read_vocabulary(path: Path) -> tuple[str, ...]:
+    for name in ("shared_vocabulary.json", "source_vocabulary.json"):
+        if (path / name).is_file():
+            tokens = _read_json(path / name)
+            if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) for t in tokens):
+                raise ModelUnavailableError(f"{path / name} is not a list of tokens; convert the model again")
+            return tuple(tokens)
+    for name in ("shared_vocabulary.txt", "source_vocabulary.txt"):
+        if (path / name).is_file():
+            try:
+                return tuple(path.joinpath(name).read_text(encoding="utf-8").splitlines())
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ModelUnavailableError(f"cannot read {path / name} ({exc.__class__.__name__})") from None
+    raise ModelUnavailableError(
+        f"CTranslate2 model folder {path} has no vocabulary file (shared_vocabulary.json); convert the model again"
+    )
+
+
+def _normalise_lang(lang: str) -> str:
+    code = _LANG_ALIASES.get(lang.lower())
+    if code is None:
+        raise InputError(f"unsupported language {lang!r}; expected 'ko' or 'en'")
+    return code
+
+
+class CTranslate2Engine:
+    """The :class:`~bilingual.engines.base.Engine` protocol on a CTranslate2 folder."""
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        path: Path,
+        layout: ModelLayout,
+        translator,
+        *,
+        source_lang: str,
+        target_lang: str,
+        compute_type: str,
+        threads: int,
+    ) -> None:
+        import sentencepiece
+
+        self.model_id = str(path)
+        self.path = path
+        self.layout = layout
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self.compute_type = compute_type
+        self.threads = threads
+        self._translator = translator
+        self._vocab = frozenset(layout.vocabulary)
+        try:
+            self._source_sp = sentencepiece.SentencePieceProcessor(model_file=str(layout.source_spm))
+            self._target_sp = (
+                self._source_sp
+                if layout.target_spm == layout.source_spm
+                else sentencepiece.SentencePieceProcessor(model_file=str(layout.target_spm))
+            )
+        except (OSError, RuntimeError) as exc:
+            raise ModelUnavailableError(f"cannot load the SentencePiece files of {path}: {exc}") from None
+        codes = {"m2m100": _M2M100_CODES, "nllb": _NLLB_CODES}.get(layout.architecture)
+        self._source_prefix: list[str] = [codes[source_lang]] if codes else []
+        self._target_prefix: list[str] | None = [codes[target_lang]] if codes else None
+        if codes:
+            missing = [c for c in (codes[source_lang], codes[target_lang]) if c not in self._vocab]
+            if missing:
+                raise ModelUnavailableError(f"{path}: language token(s) {', '.join(missing)} not in the vocabulary")
+        else:
+            # multi-target OPUS-MT models want a >>xxx<< target token in front of the source
+            marian_codes = [t for t in layout.vocabulary if t.startswith(">>") and t.endswith("<<")]
+            if marian_codes:
+                wanted = _MARIAN_TARGET_TOKENS[target_lang]
+                token = next((t for t in wanted if t in marian_codes), None)
+                if token is None:
+                    raise ModelUnavailableError(
+                        f"model {path} is multi-target but has no {target_lang} target token ({', '.join(wanted)})"
+                    )
+                self._source_prefix = [token]
+        # special tokens around the pieces (</s>, language tokens), excluded from count_tokens
+        self._special_count = len(self._source_prefix) + 1
+        self._special = {"<s>", "</s>", "<unk>", "<pad>"}
+        if codes:
+            self._special |= {t for t in layout.vocabulary if re.fullmatch(r"__[a-z]{2,3}__|[a-z]{3}_[A-Z][a-z]{3}|madeupword\d+", t)}
+
+    # --- Engine protocol -------------------------------------------------
+    def max_input_tokens(self) -> int:
+        """Source tokens one segment may have, special tokens excluded."""
+        return self.layout.max_input_tokens - self._special_count
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Source tokens of each text, special tokens excluded."""
+        return [len(self._source_sp.encode(text)) for text in texts]
+
+    def tokenize(self, text: str) -> list[str]:
+        """Source tokens exactly as the transformers tokenizer makes them (with ``</s>``)."""
+        pieces = self._source_sp.encode(text, out_type=str)
+        return [*self._source_prefix, *(p if p in self._vocab else "<unk>" for p in pieces), "</s>"]
+
+    def detokenize(self, tokens: list[str]) -> str:
+        """Target tokens to text, as the transformers tokenizer decodes them (special tokens dropped)."""
+        pieces = [t for t in tokens if t not in self._special]
+        text = self._target_sp.decode_pieces(pieces).replace("\u2581", " ")
+        return " ".join(text.split())
+
+    def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
+        return [self.detokenize(tokens) for tokens in self.translate_tokens(texts, options)]
+
+    # --- token level (used by tests and the benchmark) -------------------
+    def translate_tokens(self, texts: list[str], options: GenerationOptions) -> list[list[str]]:
+        """Translate ``texts``; the target tokens of each (no ``</s>``, no language token)."""
+        if not texts:
+            return []
+        if options.beams < 1:
+            raise InputError(f"beams must be at least 1 (got {options.beams})")
+        source = [self.tokenize(text) for text in texts]
+        limit = self.max_input_tokens()
+        too_long = [i for i, tokens in enumerate(source) if len(tokens) - self._special_count > limit]
+        if too_long:
+            count = len(source[too_long[0]]) - self._special_count
+            raise EngineError(
+                f"segment {too_long[0]} has {count} tokens, more than the model's {limit}; "
+                "it must be split before translation (nothing is truncated)"
+            )
+        # transformers spends the last position on a forced </s> when the model forces it
+        max_length = options.max_length - 1 if self.layout.forced_eos else options.max_length
+        max_length = max(1, max_length)
+        extra = {}
+        if len(texts) > options.batch_size > 0:
+            extra = {"max_batch_size": options.batch_size, "batch_type": "examples"}
+        try:
+            results = self._translator.translate_batch(
+                source,
+                target_prefix=[self._target_prefix] * len(source) if self._target_prefix else None,
+                beam_size=options.beams,
+                max_decoding_length=max_length,
+                min_decoding_length=min(options.min_length, max_length),
+                max_input_length=0,  # never truncate: the pipeline splits over-long segments
+                **extra,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"CTranslate2 failed on a batch of {len(texts)} segments: {exc}") from None
+        if len(results) != len(texts):
+            raise EngineError(f"CTranslate2 returned {len(results)} translations for {len(texts)} segments")
+        outputs = []
+        skip = 1 if self._target_prefix else 0
+        for result in results:
+            tokens = list(result.hypotheses[0])[skip:]
+            outputs.append(tokens)
+        return outputs
+
+
+def load(
+    model: str,
+    *,
+    source_lang: str,
+    target_lang: str,
+    device: str = "cpu",
+    threads: int | None = None,
+    revision: str | None = None,
+    compute_type: str | None = None,
+) -> CTranslate2Engine:
+    """Load a converted CTranslate2 folder as an engine.
+
+    ``compute_type`` None keeps the type the folder was converted with; ``threads``
+    None uses all the machine's cores (intra-op threads; one translation at a time).
+    """
+    path = Path(model).expanduser()
+    source_lang, target_lang = _normalise_lang(source_lang), _normalise_lang(target_lang)
+    if source_lang == target_lang:
+        raise InputError(f"source and target language are both {source_lang!r}")
+    if revision is not None:
+        raise InputError("--revision pins a Hub model; a CTranslate2 folder is used as it is (drop --revision)")
+    if device not in DEVICES:
+        raise InputError(f"unknown device {device!r}; expected one of: {', '.join(DEVICES)}")
+    if compute_type is not None and compute_type not in COMPUTE_TYPES:
+        raise InputError(f"unknown compute type {compute_type!r}; expected one of: {', '.join(COMPUTE_TYPES)}")
+    if threads is not None and threads < 1:
+        raise InputError(f"--threads must be at least 1 (got {threads})")
+    layout = read_layout(path)
+    if layout.source_lang and layout.target_lang and (layout.source_lang, layout.target_lang) != (source_lang, target_lang):
+        raise InputError(
+            f"model {path} translates {layout.source_lang}->{layout.target_lang}, not {source_lang}->{target_lang}; "
+            "pass --from/--to to match or use the model of the other direction"
+        )
+
+    try:
+        import ctranslate2
+    except ImportError:
+        raise ModelUnavailableError("the ctranslate2 package is not installed: pip install ctranslate2") from None
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise ModelUnavailableError("--device cuda: CTranslate2 sees no CUDA device on this machine")
+    if compute_type is not None:
+        supported = ctranslate2.get_supported_compute_types(device)
+        if compute_type not in supported:
+            raise InputError(
+                f"compute type {compute_type} is not supported on {device} here "
+                f"(supported: {', '.join(sorted(t for t in supported if t in COMPUTE_TYPES))})"
+            )
+    n_threads = threads or default_threads()
+    try:
+        translator = ctranslate2.Translator(
+            str(path),
+            device=device,
+            compute_type=compute_type or "default",
+            intra_threads=n_threads,
+            inter_threads=1,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        reason = " ".join(str(exc).split()) or exc.__class__.__name__
+        raise ModelUnavailableError(
+            f"cannot load CTranslate2 model {path}: {reason}; the folder is incomplete or corrupted, convert it again"
+        ) from None
+    return CTranslate2Engine(
+        path,
+        layout,
+        translator,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        compute_type=compute_type or "default",
+        threads=n_threads,
+    )
