@@ -22,6 +22,7 @@ class BlockKind(str, Enum):
     DATELINE = "dateline"
     CAPTION = "caption"
     QUOTE = "quote"
+    TABLE_CELL = "table_cell"  # one Markdown table cell
     CODE = "code"  # never translated
     OTHER = "other"  # never translated (rules, separators, front matter)
 
@@ -45,10 +46,70 @@ class Block:
     prefix: str = ""  # verbatim markup/whitespace before the text (e.g. "## ", "- ")
     suffix: str = ""  # verbatim text after it (e.g. the blank line(s) that follow)
     segments: list[Segment] = field(default_factory=list)
+    # Char spans [start, end) of ``text`` that must come through translation
+    # verbatim: Markdown code spans, link URLs, autolinks, inline HTML, e-mail
+    # addresses and URLs. Sorted, never overlapping.
+    protected: list[tuple[int, int]] = field(default_factory=list)
+    # Verbatim markup that starts each continuation line of a multi-line block
+    # (Markdown "> " or list indentation): the i-th newline of the text is
+    # followed by ``line_prefixes[i]``. Empty for plain text, whose indentation
+    # stays inside ``text``.
+    line_prefixes: list[str] = field(default_factory=list)
 
     @property
     def translatable(self) -> bool:
         return self.kind not in (BlockKind.CODE, BlockKind.OTHER) and bool(self.text.strip())
+
+    @property
+    def translated(self) -> bool:
+        """Whether any segment of this block carries a translation."""
+        return self.translatable and any(s.translation is not None for s in self.segments)
+
+    def output_text(self) -> str:
+        """The block's text as it is written out: see :func:`assemble`."""
+        return assemble(self)
+
+
+def assemble(block: Block) -> str:
+    """Join segment translations with their trailing whitespace into the block's text.
+
+    A block with no translated segment gives its source text unchanged, so an
+    untranslated Document renders to exactly its input. A segment without a
+    translation contributes its source text. Whitespace inside a translation
+    that contains a line break is collapsed to one space, so a translation can
+    never add lines or paragraphs; the source's line breaks between segments
+    (kept in ``Segment.trailing``) stay where they were.
+    """
+    if not block.translated:
+        return block.text
+    parts: list[str] = []
+    for segment in block.segments:
+        if segment.translation is None:
+            parts.append(segment.text)
+        else:
+            parts.append(_one_line(segment.translation))
+        parts.append(segment.trailing)
+    return "".join(parts)
+
+
+def _one_line(text: str) -> str:
+    text = text.strip()
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.split())
+    return text
+
+
+def render_block(block: Block) -> str:
+    """``prefix`` + assembled text (continuation-line markup restored) + ``suffix``."""
+    text = assemble(block)
+    if block.line_prefixes and "\n" in text:
+        lines = text.split("\n")
+        out = [lines[0]]
+        for i, line in enumerate(lines[1:]):
+            cont = block.line_prefixes[min(i, len(block.line_prefixes) - 1)]
+            out.append(cont + line)
+        text = "\n".join(out)
+    return block.prefix + text + block.suffix
 
 
 @dataclass

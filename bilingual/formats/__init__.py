@@ -1,0 +1,256 @@
+"""Reading and writing articles: plain text, Markdown and JSON Lines.
+
+- :func:`read_inputs` reads a file, a folder (every .txt/.md/.markdown/.jsonl
+  file inside, recursively, in sorted order) or "-" (stdin) into Documents;
+- :func:`parse` turns text of one format into Documents;
+- :func:`render` writes one Document back (translations where present, the
+  source otherwise; an untranslated Document renders to its input exactly);
+- :func:`write_outputs` writes Documents to stdout, a file or a folder that
+  mirrors the input's relative paths. Output is always UTF-8.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bilingual.document import Document
+from bilingual.encoding import decode
+from bilingual.errors import InputError
+
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "format_for_path",
+    "normalize_format",
+    "parse",
+    "read_inputs",
+    "render",
+    "write_outputs",
+]
+
+FORMATS = ("txt", "md", "jsonl")
+EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
+_ALIASES = {
+    "txt": "txt",
+    "text": "txt",
+    "plain": "txt",
+    "md": "md",
+    "markdown": "md",
+    "jsonl": "jsonl",
+    "json-lines": "jsonl",
+    "jsonlines": "jsonl",
+    "ndjson": "jsonl",
+}
+_STDIN = "-"
+
+
+def normalize_format(format: str) -> str:
+    """"txt", "md" or "jsonl" for a format name or alias; InputError otherwise."""
+    key = format.strip().lower().lstrip(".")
+    if key not in _ALIASES:
+        raise InputError(f"unknown format {format!r}: use txt, md or jsonl")
+    return _ALIASES[key]
+
+
+def format_for_path(path: str | Path) -> str:
+    """The format a file's extension names; plain text for any other extension."""
+    return EXTENSIONS.get(Path(path).suffix.lower(), "txt")
+
+
+def parse(text: str, format: str, *, id: str | None = None) -> list[Document]:
+    """Documents in ``text``: one for txt and md, one per line for jsonl.
+
+    ``id`` names the document (txt/md) or, for jsonl, the input in error
+    messages and in ids of records without an "id".
+    """
+    fmt = normalize_format(format)
+    if fmt == "txt":
+        from bilingual.formats.text import parse_text
+
+        return [parse_text(text, id=id)]
+    if fmt == "md":
+        from bilingual.formats.markdown import parse_markdown
+
+        return [parse_markdown(text, id=id)]
+    from bilingual.formats.jsonl import parse_jsonl
+
+    return parse_jsonl(text, name=id or "<input>")
+
+
+def render(doc: Document) -> str:
+    """The Document written in its own format."""
+    fmt = normalize_format(doc.format)
+    if fmt == "jsonl":
+        from bilingual.formats.jsonl import render_jsonl
+
+        return render_jsonl(doc)
+    from bilingual.formats.text import render_text
+
+    return render_text(doc)  # Markdown blocks carry their markup in prefix/suffix/line_prefixes
+
+
+def read_inputs(
+    path: str | Path, *, format: str | None = None, encoding: str | None = None
+) -> list[Document]:
+    """Documents from a file, a folder of article files, or "-" for stdin.
+
+    Each Document's ``meta`` records ``source`` (the file, or "<stdin>") and
+    ``relpath`` (its path relative to the folder given, or its file name),
+    which :func:`write_outputs` mirrors.
+    """
+    fmt = normalize_format(format) if format is not None else None
+    if str(path) == _STDIN:
+        data = sys.stdin.buffer.read()
+        text = decode(data, encoding, name="<stdin>")
+        _check_has_text(text, "<stdin>")
+        return _tag(parse(text, fmt or _sniff_format(text), id="stdin"), "<stdin>", None)
+    root = Path(path)
+    if root.is_dir():
+        files = _article_files(root)
+        if not files:
+            raise InputError(
+                f"{root}: no article files (.txt, .md, .markdown, .jsonl) in this folder"
+            )
+        docs: list[Document] = []
+        for file in files:
+            rel = file.relative_to(root)
+            docs.extend(_read_file(file, rel, fmt, encoding))
+        return docs
+    if not root.exists():
+        raise InputError(f"{root}: no such file or folder")
+    if not root.is_file():
+        raise InputError(f"{root}: not a regular file or folder")
+    return _read_file(root, Path(root.name), fmt, encoding)
+
+
+def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]:
+    """Write rendered Documents; returns the files written (none for stdout).
+
+    ``output`` None writes to stdout. An existing folder, a path ending in a
+    separator, or a path without a suffix when the Documents come from several
+    files is a folder: each input file's Documents go to the same relative
+    path inside it. Anything else is one file, which takes several Documents
+    only when they are all JSON Lines.
+    """
+    if output is None:
+        _check_single_target(docs, "stdout")
+        data = "".join(render(d) for d in docs).encode("utf-8")
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is not None:
+            sys.stdout.flush()
+            stream.write(data)
+            stream.flush()
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+        return []
+    out = Path(output)
+    sources = {d.meta.get("relpath") for d in docs}
+    is_folder = (
+        out.is_dir()
+        or str(output).endswith((os.sep, "/"))
+        or (not out.exists() and not out.suffix and len(sources) > 1)
+    )
+    if not is_folder:
+        _check_single_target(docs, str(out))
+        _check_not_input(docs, out)
+        _write_file(out, "".join(render(d) for d in docs))
+        return [out]
+    grouped: dict[Path, list[Document]] = {}
+    for index, doc in enumerate(docs):
+        grouped.setdefault(_relpath_for(doc, index), []).append(doc)
+    written = []
+    for rel, group in grouped.items():
+        target = out / rel
+        _check_not_input(group, target)
+        _write_file(target, "".join(render(d) for d in group))
+        written.append(target)
+    return written
+
+
+def _read_file(file: Path, rel: Path, fmt: str | None, encoding: str | None) -> list[Document]:
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        raise InputError(f"{file}: cannot read ({err.strerror})") from None
+    text = decode(data, encoding, name=str(file))
+    _check_has_text(text, str(file))
+    file_format = fmt or format_for_path(file)
+    doc_id = rel.with_suffix("").as_posix() if file_format != "jsonl" else str(file)
+    docs = parse(text, file_format, id=doc_id)
+    if not docs:
+        raise InputError(f"{file}: no articles in this file")
+    return _tag(docs, str(file), rel.as_posix())
+
+
+def _tag(docs: list[Document], source: str, relpath: str | None) -> list[Document]:
+    for doc in docs:
+        doc.meta["source"] = source
+        doc.meta["relpath"] = relpath
+    return docs
+
+
+def _check_has_text(text: str, name: str) -> None:
+    if not text.strip():
+        raise InputError(f"{name} contains only whitespace")
+
+
+def _sniff_format(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "jsonl" if first.lstrip().startswith("{") else "txt"
+
+
+def _article_files(root: Path) -> list[Path]:
+    files = []
+    for file in root.rglob("*"):
+        rel = file.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if file.suffix.lower() in EXTENSIONS and file.is_file():
+            files.append(file)
+    return sorted(files, key=lambda f: f.relative_to(root).as_posix())
+
+
+def _check_single_target(docs: list[Document], target: str) -> None:
+    if len(docs) > 1 and any(normalize_format(d.format) != "jsonl" for d in docs):
+        raise InputError(
+            f"{len(docs)} documents cannot be written to one file ({target}): "
+            "give a folder as output (-o FOLDER/), or use JSON Lines"
+        )
+
+
+def _relpath_for(doc: Document, index: int) -> Path:
+    rel = doc.meta.get("relpath")
+    if rel:
+        return Path(rel)
+    ext = {"txt": ".txt", "md": ".md", "jsonl": ".jsonl"}[normalize_format(doc.format)]
+    stem = (doc.id or f"document-{index + 1}").replace("/", "_").replace(os.sep, "_")
+    return Path(stem + ext)
+
+
+def _check_not_input(docs: list[Document], target: Path) -> None:
+    if not target.exists():
+        return
+    for doc in docs:
+        source = doc.meta.get("source")
+        if source and source != "<stdin>" and Path(source).exists():
+            if os.path.samefile(source, target):
+                raise InputError(f"{target}: the output would overwrite its input; choose another path")
+
+
+def _write_file(target: Path, text: str) -> None:
+    """Write UTF-8 atomically (a temporary file renamed over the target)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as err:
+        raise InputError(f"{target}: cannot write ({err.strerror or err})") from None
