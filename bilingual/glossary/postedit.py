@@ -27,7 +27,7 @@ from bilingual.glossary.model import Glossary, Term
 
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(the|a|an)(\s+)$", re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"['’]s(?!\w)")
-_VOWEL_SOUND = re.compile(r"^(?:[aeiou]|[AEIOU]|[FHLMNRSX](?:[A-Z]|$|\b))")
+_VOWEL_SOUND = re.compile(r"^(?:(?i:(?!eu|uni|use|one)[aeiou]|hour|honest|honou?r)|[FHLMNRSX](?:\b|[A-Z]{1,2}\b))")
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ def _replacement(term: Term, hypothesis: str, start: int, end: int) -> tuple[int
     new = english
     if len(old) > 1 and old.isupper() and any(ch.isalpha() for ch in old):
         new = english.upper()  # a headline in capitals stays in capitals
+    if english.lower().startswith("the ") and old.lower().startswith("the "):
+        new = old[:4] + new[4:]  # keep the article as written ("the Thymes" -> "the Times")
     before = _ARTICLE_BEFORE.search(hypothesis, 0, start)
     if before is not None:
         article = before.group(1)
