@@ -106,7 +106,7 @@ def classify_line(body: str) -> BlockKind:
 
 def _classify(body: str, lead: str, tail: str) -> list[tuple[Block, bool]]:
     """Blocks for one non-blank line, each with whether it may join a paragraph."""
-    kind = _special_kind(body)
+    kind = special_kind(body)
     if kind is not None:
         return [(Block(kind, body, prefix=lead, suffix=tail), False)]
     agency = _AGENCY_LEAD.match(body)
@@ -125,7 +125,7 @@ def _classify(body: str, lead: str, tail: str) -> list[tuple[Block, bool]]:
     return [(Block(BlockKind.PARAGRAPH, body, prefix=lead, suffix=tail), True)]
 
 
-def _special_kind(body: str) -> BlockKind | None:
+def special_kind(body: str) -> BlockKind | None:
     if not _has_letters(body):
         return BlockKind.OTHER
     if len(body) <= 160 and (
