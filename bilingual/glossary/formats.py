@@ -62,8 +62,8 @@ def make_term(fields: Sequence[str], *, source: str, line: int, raw: str = "") -
     return Term(
         korean=korean,
         english=english,
-        korean_forms=_split_field(forms),
-        wrong_english=_split_field(wrong),
+        korean_forms=split_field(forms),
+        wrong_english=split_field(wrong),
         kind=kind.strip(),
         status=status.strip(),
         note=note,
@@ -73,7 +73,7 @@ def make_term(fields: Sequence[str], *, source: str, line: int, raw: str = "") -
     )
 
 
-def _split_field(value: str) -> tuple[str, ...]:
+def split_field(value: str) -> tuple[str, ...]:
     if value.strip() == "":
         return ()
     parts = value.split("|")
@@ -164,19 +164,25 @@ def _plain_rows(lines: list[str], delimiter: str, source: str) -> Iterable[tuple
             line = line.rstrip("\r")
             yield number, (line if _is_comment(line) else line.split("\t"))
         return
-    # CSV: let the csv module handle quoting; keep track of physical line numbers.
-    reader = csv.reader(io.StringIO("\n".join(lines) + "\n"))
-    previous = 0
-    try:
-        for row in reader:
-            number = previous + 1
-            previous = reader.line_num
-            if not row or (len(row) == 1 and _is_comment(row[0])):
-                yield number, lines[number - 1] if number - 1 < len(lines) else ""
-                continue
-            yield number, row
-    except csv.Error as exc:
-        raise GlossaryError(f"{source}:{reader.line_num}: malformed CSV: {exc}") from exc
+    # CSV: comment lines are taken as they are; a record may span lines inside quotes.
+    index = 0
+    while index < len(lines):
+        number = index + 1
+        if _is_comment(lines[index]):
+            yield number, lines[index].rstrip("\r")
+            index += 1
+            continue
+        chunk = [lines[index]]
+        while "\n".join(chunk).count('"') % 2 == 1 and index + len(chunk) < len(lines):
+            chunk.append(lines[index + len(chunk)])
+        index += len(chunk)
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(chunk) + "\n"), strict=True))
+        except csv.Error as exc:
+            raise GlossaryError(f"{source}:{number}: malformed CSV: {exc}") from None
+        if len(rows) != 1:
+            raise GlossaryError(f"{source}:{number}: malformed CSV record")
+        yield number, rows[0]
 
 
 def _parse_plain(lines: list[str], *, source: str, delimiter: str) -> Glossary:
@@ -208,6 +214,9 @@ def _parse_plain(lines: list[str], *, source: str, delimiter: str) -> Glossary:
 
 
 def dump_plain(glossary: Glossary, *, delimiter: str) -> str:
+    """Two columns. Comments are kept when the glossary came from a plain file; a canonical
+    glossary exported to plain drops them, so that DeepL and Google accept the file."""
+    keep_comments = glossary.layout == "plain"
     swap = bool(glossary.plain_header and glossary.plain_header[0].strip().lower() in ("en", "english"))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL) if delimiter == "," else None
@@ -215,7 +224,8 @@ def dump_plain(glossary: Glossary, *, delimiter: str) -> str:
         _write_plain_row(out, writer, list(glossary.plain_header), delimiter)
     for entry in glossary.entries:
         if isinstance(entry, Comment):
-            out.write(entry.text + "\n")
+            if keep_comments:
+                out.write(entry.text + "\n")
             continue
         row = [entry.english, entry.korean] if swap else [entry.korean, entry.english]
         _write_plain_row(out, writer, row, delimiter)

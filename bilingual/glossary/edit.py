@@ -1,0 +1,181 @@
+"""Editing a glossary file safely: a lock, a re-read under the lock, an atomic replace.
+
+Every edit takes ``.<name>.lock`` next to the file (``filelock``), reads the
+file again under the lock (so concurrent editors each see the others' rows),
+changes it in memory and writes it back by writing a temporary file in the same
+folder, flushing and fsync-ing it, and ``os.replace``-ing it over the original.
+A process killed at any moment therefore leaves either the old or the new file.
+
+``BILINGUAL_GLOSSARY_TEST_PAUSE`` (seconds) makes the writer pause after
+writing half of the temporary file, so tests can kill it mid-write.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from bilingual.errors import GlossaryError
+from bilingual.glossary import formats
+from bilingual.glossary.model import COLUMNS, KINDS, STATUSES, Comment, Glossary, Term
+
+LOCK_TIMEOUT_S = 60.0
+_PAUSE_ENV = "BILINGUAL_GLOSSARY_TEST_PAUSE"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers only ever see the old or the new content."""
+    data = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pause = os.environ.get(_PAUSE_ENV)
+            if pause:
+                handle.write(data[: len(data) // 2])
+                handle.flush()
+                time.sleep(float(pause))
+                handle.write(data[len(data) // 2:])
+            else:
+                handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool = False) -> object:
+    """Lock ``path``, read it, apply ``change`` to the glossary, write it back atomically.
+
+    Returns whatever ``change`` returns. ``create=True`` starts an empty canonical
+    glossary when the file does not exist.
+    """
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise GlossaryError(f"{path.parent}: no such folder")
+    try:
+        with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_S):
+            if path.exists():
+                glossary = formats.load_glossary(path)
+            elif create:
+                glossary = Glossary(path=str(path))
+            else:
+                raise GlossaryError(f"{path}: no such glossary file (use --create to start one)")
+            fmt = formats.detect_format(path)
+            result = change(glossary)
+            atomic_write(path, formats.dump(glossary, fmt))
+            return result
+    except Timeout:
+        raise GlossaryError(f"{path}: another edit holds the lock for more than {LOCK_TIMEOUT_S:.0f} s") from None
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def validate_term(term: Term) -> None:
+    where = term.korean.strip() or "<empty>"
+    if not term.korean.strip() or not term.english.strip():
+        raise GlossaryError("korean and english must not be empty")
+    if term.kind not in KINDS:
+        raise GlossaryError(f"{where}: kind {term.kind!r} is not one of {', '.join(KINDS)}")
+    if term.status not in STATUSES:
+        raise GlossaryError(f"{where}: status {term.status!r} is not one of {', '.join(STATUSES)}")
+    for value in (term.korean, term.english, term.note, *term.korean_forms, *term.wrong_english):
+        if "\t" in value or "\n" in value or "\r" in value:
+            raise GlossaryError(f"{where}: a value holds a tab or a line break")
+        if "|" in value and value in (*term.korean_forms, *term.wrong_english):
+            raise GlossaryError(f"{where}: a form holds '|', the list separator")
+
+
+def add_term(path: str | Path, term: Term, *, create: bool = False) -> Term:
+    """Append ``term``; an existing row with the same Korean and English term is an error."""
+    validate_term(term)
+
+    def change(glossary: Glossary) -> Term:
+        for existing in glossary.terms:
+            if existing.korean.strip() == term.korean.strip() and existing.english.strip() == term.english.strip():
+                raise GlossaryError(
+                    f"{existing.where}: {term.korean.strip()} -> {term.english.strip()} is already in the glossary"
+                )
+        if glossary.layout == "plain" and (term.korean_forms or term.wrong_english or term.note):
+            raise GlossaryError(f"{path}: a plain two-column glossary holds only Korean and English")
+        glossary.entries.append(replace(term, raw=""))
+        glossary.invalidate()
+        return term
+
+    return edit(path, change, create=create)  # type: ignore[return-value]
+
+
+def _select(glossary: Glossary, korean: str, english: str | None) -> list[int]:
+    hits = [
+        index
+        for index, entry in enumerate(glossary.entries)
+        if isinstance(entry, Term)
+        and entry.korean.strip() == korean.strip()
+        and (english is None or entry.english.strip() == english.strip())
+    ]
+    if not hits:
+        what = korean.strip() + (f" -> {english.strip()}" if english else "")
+        raise GlossaryError(f"no glossary row for {what}")
+    if len(hits) > 1 and english is None:
+        choices = ", ".join(repr(glossary.entries[i].english.strip()) for i in hits)  # type: ignore[union-attr]
+        raise GlossaryError(f"{korean.strip()} has {len(hits)} rows ({choices}); give --english to choose one")
+    return hits
+
+
+def remove_term(path: str | Path, korean: str, english: str | None = None) -> Term:
+    def change(glossary: Glossary) -> Term:
+        index = _select(glossary, korean, english)[0]
+        removed = glossary.entries.pop(index)
+        glossary.invalidate()
+        return removed  # type: ignore[return-value]
+
+    return edit(path, change)  # type: ignore[return-value]
+
+
+LIST_FIELDS = ("korean_forms", "wrong_english")
+
+
+def set_field(path: str | Path, korean: str, field: str, value: str, *, english: str | None = None) -> Term:
+    """Set one column of one row (list columns take ``a | b``)."""
+    if field not in COLUMNS:
+        raise GlossaryError(f"unknown field {field!r} (fields: {', '.join(COLUMNS)})")
+
+    def change(glossary: Glossary) -> Term:
+        index = _select(glossary, korean, english)[0]
+        old = glossary.entries[index]
+        if not isinstance(old, Term):  # _select only returns rows; kept for the type checker
+            raise GlossaryError(f"line {index} is not a term row")
+        new_value: object = formats.split_field(value) if field in LIST_FIELDS else value
+        new = replace(old, **{field: new_value}, raw="")
+        validate_term(new)
+        glossary.entries[index] = new
+        glossary.invalidate()
+        return new
+
+    return edit(path, change)  # type: ignore[return-value]
