@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,8 @@ class ModelLayout:
     target_lang: str | None
     max_input_tokens: int
     forced_eos: bool  # transformers forces </s> as the last token at max length
+    search: tuple[tuple[str, float], ...] = ()  # CTranslate2 options from generation_config.json
+    not_applied: tuple[str, ...] = ()  # generation_config.json settings CTranslate2 cannot apply
 
 
 def read_layout(path: Path) -> ModelLayout:
@@ -121,6 +124,7 @@ def read_layout(path: Path) -> ModelLayout:
     if architecture == "marian" and source_lang is None:
         source_lang = _LANG_ALIASES.get(str(tokenizer_config.get("source_lang", "")).lower())
         target_lang = _LANG_ALIASES.get(str(tokenizer_config.get("target_lang", "")).lower())
+    search, not_applied = _generation_settings(path)
     max_input = metadata.get("max_input_tokens") or tokenizer_config.get("model_max_length")
     if not isinstance(max_input, int) or not 0 < max_input < 1_000_000:
         max_input = DEFAULT_MAX_INPUT_TOKENS
@@ -133,7 +137,31 @@ def read_layout(path: Path) -> ModelLayout:
         target_lang=target_lang if architecture == "marian" else None,
         max_input_tokens=max_input,
         forced_eos=bool(metadata.get("forced_eos", False)),
+        search=search,
+        not_applied=not_applied,
     )
+
+
+# generation_config.json keys transformers applies by default, and their CTranslate2 option
+_GENERATION_OPTIONS = {"length_penalty": "length_penalty", "repetition_penalty": "repetition_penalty",
+                       "no_repeat_ngram_size": "no_repeat_ngram_size"}
+_GENERATION_IGNORED = ("exponential_decay_length_penalty", "encoder_repetition_penalty", "renormalize_logits")
+
+
+def _generation_settings(path: Path) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """Search options of the checkpoint's generation_config.json that CTranslate2 can (or cannot) apply."""
+    if not (path / "generation_config.json").is_file():
+        return (), ()
+    config = _read_json(path / "generation_config.json")
+    if not isinstance(config, dict):
+        return (), ()
+    search = tuple(
+        (option, config[key])
+        for key, option in _GENERATION_OPTIONS.items()
+        if isinstance(config.get(key), (int, float)) and not isinstance(config.get(key), bool)
+    )
+    not_applied = tuple(key for key in _GENERATION_IGNORED if config.get(key) not in (None, False))
+    return search, not_applied
 
 
 def _read_json(path: Path):
@@ -206,7 +234,8 @@ class CTranslate2Engine:
                 else sentencepiece.SentencePieceProcessor(model_file=str(layout.target_spm))
             )
         except (OSError, RuntimeError) as exc:
-            raise ModelUnavailableError(f"cannot load the SentencePiece files of {path}: {exc}") from None
+            reason = " ".join(str(exc).split())[:200]
+            raise ModelUnavailableError(f"cannot load the SentencePiece files of {path}: {reason}") from None
         codes = {"m2m100": _M2M100_CODES, "nllb": _NLLB_CODES}.get(layout.architecture)
         self._source_prefix: list[str] = [codes[source_lang]] if codes else []
         self._target_prefix: list[str] | None = [codes[target_lang]] if codes else None
@@ -273,6 +302,7 @@ class CTranslate2Engine:
         # transformers spends the last position on a forced </s> when the model forces it
         max_length = options.max_length - 1 if self.layout.forced_eos else options.max_length
         max_length = max(1, max_length)
+        skip = 1 if self._target_prefix else 0
         extra = {}
         if len(texts) > options.batch_size > 0:
             extra = {"max_batch_size": options.batch_size, "batch_type": "examples"}
@@ -281,9 +311,11 @@ class CTranslate2Engine:
                 source,
                 target_prefix=[self._target_prefix] * len(source) if self._target_prefix else None,
                 beam_size=options.beams,
-                max_decoding_length=max_length,
-                min_decoding_length=min(options.min_length, max_length),
+                # CTranslate2 counts the forced target language token in both lengths
+                max_decoding_length=max_length + skip,
+                min_decoding_length=min(options.min_length, max_length) + skip,
                 max_input_length=0,  # never truncate: the pipeline splits over-long segments
+                **dict(self.layout.search),
                 **extra,
             )
         except (RuntimeError, ValueError) as exc:
@@ -291,7 +323,6 @@ class CTranslate2Engine:
         if len(results) != len(texts):
             raise EngineError(f"CTranslate2 returned {len(results)} translations for {len(texts)} segments")
         outputs = []
-        skip = 1 if self._target_prefix else 0
         for result in results:
             tokens = list(result.hypotheses[0])[skip:]
             outputs.append(tokens)
@@ -345,6 +376,17 @@ def load(
                 f"compute type {compute_type} is not supported on {device} here "
                 f"(supported: {', '.join(sorted(t for t in supported if t in COMPUTE_TYPES))})"
             )
+    if layout.architecture == "nllb":
+        from bilingual.models import warn_licence_once
+
+        warn_licence_once(str(path), None, config={"tokenizer_class": "nllb"})
+    if layout.not_applied:
+        warnings.warn(
+            f"{path}: generation_config.json sets {', '.join(layout.not_applied)}, which CTranslate2 does not "
+            "apply; outputs may differ from the transformers engine",
+            UserWarning,
+            stacklevel=2,
+        )
     n_threads = threads or default_threads()
     try:
         translator = ctranslate2.Translator(
