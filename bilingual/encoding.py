@@ -126,9 +126,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     pairs = len(sample) // 2
     # ASCII text in UTF-16 LE is "x\0x\0..." (NULs at odd offsets); Korean text in
     # UTF-16 has NULs only on its spaces, digits and punctuation, so the bar is low.
-    if odd >= 0.05 * pairs and even <= 0.01 * pairs:
+    # Hangul syllables U+xx00 (가, 대, ...) give a few NULs at the other parity.
+    if odd >= 0.05 * pairs and even * 4 <= odd:
         return "utf-16-le"
-    if even >= 0.05 * pairs and odd <= 0.01 * pairs:
+    if even >= 0.05 * pairs and odd * 4 <= even:
         return "utf-16-be"
     return None
 

@@ -48,6 +48,7 @@ _CREDIT_WORDS = (
 _EN_CAPTION = re.compile(
     rf".*(?:[.!?'\"’”]\s*\([^()@]{{2,60}}\)|\((?:[^()@]*\b)?(?:{_CREDIT_WORDS})\b[^()@]{{0,40}}\))"
 )
+_CREDIT_LINE = re.compile(rf"\((?:[^()@]*\b)?(?:{_CREDIT_WORDS})\b[^()@]{{0,40}}\)")
 _KO_CAPTION = re.compile(
     r"(?:\[사진|<사진|\(사진\s*=|사진\s*=|▲|△).*"
     r"|.*(?:/\s*(?:연합뉴스|뉴시스|뉴스1|사진\s*=.*)|\[[^\]]*(?:자료사진|사진\s*=|제공)[^\]]*\])"
@@ -78,6 +79,9 @@ def parse_text(text: str, *, id: str | None = None, headline: bool = True) -> Do
             blocks.append(Block(BlockKind.HEADLINE, body, prefix=lead, suffix=tail))
             open_paragraph = None
             continue
+        if open_paragraph is not None and _CREDIT_LINE.fullmatch(body):
+            # a photo credit on its own line closes the caption written above it
+            open_paragraph.kind = BlockKind.CAPTION
         for block, mergeable in _classify(body, lead, tail):
             if mergeable and open_paragraph is not None:
                 open_paragraph.text += open_paragraph.suffix + block.prefix + block.text
