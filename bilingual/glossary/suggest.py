@@ -64,7 +64,7 @@ def romanise(korean: str) -> str:
             out.append(_INITIALS[code // 588] + _VOWELS[(code % 588) // 28] + _FINALS[code % 28])
         else:
             out.append(ch)
-    return "".join(out)
+    return "".join(out).replace("lr", "ll")  # ㄹ+ㄹ reads as ll (팔루 = pallu)
 
 
 def _skeleton(latin: str) -> str:
@@ -180,11 +180,12 @@ def korean_candidates(tokens: Sequence[object], text: str, *, max_tokens: int = 
 
 
 def _analyse(korean_segments: Sequence[str]) -> list[list[object]]:
+    from bilingual.glossary.korean import _kiwi  # one shared analyser per process
+
     try:
-        from kiwipiepy import Kiwi
+        kiwi = _kiwi()
     except ImportError as exc:  # pragma: no cover - kiwipiepy is a core dependency
         raise InputError("glossary suggest needs kiwipiepy: pip install kiwipiepy") from exc
-    kiwi = Kiwi()
     return [list(tokens) for tokens in kiwi.tokenize(list(korean_segments))]
 
 
