@@ -1,0 +1,355 @@
+"""The translation pipeline: documents in, translated documents and a report out.
+
+For all documents at once: split every translatable block into sentences (and
+over-long sentences into clause parts), mask protected spans, let the glossary
+enforcer prepare each segment, sort the segments of ALL documents by token
+length, translate them in token-budget batches, put them back in order, retry
+any non-empty segment whose output came back empty with a minimum output
+length, let the enforcer finish, restore the protected spans, and fill
+``Segment.translation``. Every source segment must end with a non-empty
+translation and every document must keep its blocks: anything else raises
+:class:`~bilingual.errors.EngineError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+from bilingual.document import Block, Document, Segment
+from bilingual.engines.base import Engine, GenerationOptions
+from bilingual.errors import EngineError, InputError
+from bilingual.glossary.hooks import Prepared, TermEnforcer, TermEvent
+from bilingual.placeholders import Masked, dropped, mask, unmask
+from bilingual.segment import segment_block, split_long
+
+# Longest segment (source tokens) sent to a model in one piece. Sentence-level
+# NMT models are trained on sentences far shorter than their position limit
+# and degrade on longer input, so longer sentences are split at clause
+# boundaries even when the model would accept them.
+MAX_SEGMENT_TOKENS = 256
+# Padded source tokens per batch for each unit of --batch-size: a batch holds at
+# most batch_size segments and at most batch_size * TOKENS_PER_SLOT tokens.
+TOKENS_PER_SLOT = 64
+# Room left under the model's limit for placeholders and glossary substitutions.
+_LIMIT_MARGIN = 8
+
+Progress = Callable[[int, int], None]
+
+
+class EmptyTranslationError(EngineError):
+    """Some non-empty source segment still had an empty translation after the retry."""
+
+    def __init__(self, message: str, result: TranslationResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass
+class SegmentReport:
+    """What happened to one source segment."""
+
+    document: str | None
+    block: int
+    segment: int
+    source: str
+    output: str
+    part_of: int | None = None
+    terms: list[TermEvent] = field(default_factory=list)
+    retried: bool = False  # the first output was empty and it was translated again with a minimum length
+    empty: bool = False  # still empty after the retry
+    restored: list[str] = field(default_factory=list)  # protected spans the model dropped, appended back
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["terms"] = [asdict(e) for e in self.terms]
+        return data
+
+
+@dataclass
+class TranslationResult:
+    documents: list[Document]
+    segments: list[SegmentReport]
+
+    @property
+    def missed_terms(self) -> list[tuple[SegmentReport, TermEvent]]:
+        return [(s, e) for s in self.segments for e in s.terms if e.status == "missed"]
+
+    @property
+    def empty_segments(self) -> list[SegmentReport]:
+        return [s for s in self.segments if s.empty]
+
+    def report(self) -> dict:
+        return {
+            "documents": len(self.documents),
+            "segments": [s.to_dict() for s in self.segments],
+            "summary": {
+                "segments": len(self.segments),
+                "retried": sum(s.retried for s in self.segments),
+                "empty": len(self.empty_segments),
+                "terms": {
+                    status: sum(1 for s in self.segments for e in s.terms if e.status == status)
+                    for status in ("applied", "repaired", "missed")
+                },
+            },
+        }
+
+
+@dataclass
+class _Unit:
+    """One segment on its way through the engine."""
+
+    source: str
+    masked: Masked
+    prepared: Prepared
+    output: str = ""
+    retried: bool = False
+
+
+class Translator:
+    """Translate documents or plain segments with one engine (one direction)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        enforcer: TermEnforcer | None = None,
+        options: GenerationOptions = GenerationOptions(),
+        *,
+        max_segment_tokens: int = MAX_SEGMENT_TOKENS,
+    ) -> None:
+        if enforcer is not None and (
+            enforcer.source_lang != engine.source_lang or enforcer.target_lang != engine.target_lang
+        ):
+            raise InputError(
+                f"glossary direction {enforcer.source_lang}->{enforcer.target_lang} does not match "
+                f"the model's {engine.source_lang}->{engine.target_lang}"
+            )
+        if options.batch_size < 1 or options.beams < 1 or options.max_length < 1:
+            raise InputError("--batch-size, --beams and --max-length must be at least 1")
+        self.engine = engine
+        self.enforcer = enforcer
+        self.options = options
+        self.max_segment_tokens = max_segment_tokens
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model: str | None = None,
+        *,
+        source_lang: str = "ko",
+        target_lang: str = "en",
+        engine: str | None = None,
+        revision: str | None = None,
+        device: str = "cpu",
+        threads: int | None = None,
+        compute_type: str | None = None,
+        enforcer: TermEnforcer | None = None,
+        options: GenerationOptions = GenerationOptions(),
+    ) -> Translator:
+        """Load ``model`` (default: the pinned model for the direction) and wrap it."""
+        from bilingual.engines import load_engine
+        from bilingual.models import default_model
+
+        name = model or default_model(source_lang, target_lang)
+        loaded = load_engine(
+            name,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            engine=engine,
+            device=device,
+            threads=threads,
+            revision=revision,
+            compute_type=compute_type,
+        )
+        return cls(loaded, enforcer=enforcer, options=options)
+
+    # limits ------------------------------------------------------------------
+
+    def segment_limit(self) -> int:
+        """Most source tokens one segment may have before it is split into parts."""
+        return max(8, min(self.engine.max_input_tokens() - _LIMIT_MARGIN, self.max_segment_tokens))
+
+    # plain segments ----------------------------------------------------------
+
+    def translate_texts(self, texts: Sequence[str], *, progress: Progress | None = None) -> list[str]:
+        """One translation per input text (each text is one segment; over-long ones are
+        translated in clause parts joined by a space). Empty texts give empty outputs."""
+        limit = self.segment_limit()
+        pieces: list[tuple[int, str, str]] = []  # (text index, part, trailing)
+        for i, text in enumerate(texts):
+            if not text.strip():
+                continue
+            for part, trailing in split_long(text.strip(), self.engine.source_lang, limit, self.engine.count_tokens):
+                pieces.append((i, part, trailing))
+        units = [self._unit(part, []) for _, part, _ in pieces]
+        self._translate_units(units, progress)
+        empty = [pieces[k][1] for k, u in enumerate(units) if not u.output.strip()]
+        if empty:
+            raise EngineError(f"{len(empty)} segment(s) came back empty even with a minimum length, e.g. {empty[0][:60]!r}")
+        outputs = [""] * len(texts)
+        for (i, _, _), unit in zip(pieces, units):
+            outputs[i] = f"{outputs[i]} {unit.output}".strip() if outputs[i] else unit.output
+        return outputs
+
+    # documents ---------------------------------------------------------------
+
+    def translate_document(self, doc: Document, *, progress: Progress | None = None) -> Document:
+        """Translate one document in place and return it (see :meth:`translate_documents`)."""
+        return self.translate_documents([doc], progress=progress).documents[0]
+
+    def translate_documents(self, docs: Sequence[Document], *, progress: Progress | None = None) -> TranslationResult:
+        """Fill ``Segment.translation`` of every translatable block of every document.
+
+        Raises EngineError if a document would lose or gain blocks or a source
+        segment has no translation; EmptyTranslationError (carrying the result)
+        if a non-empty segment stays empty after the retry.
+        """
+        source_lang = self.engine.source_lang
+        limit = self.segment_limit()
+        block_counts = [len(d.blocks) for d in docs]
+        slots: list[tuple[int, int, int, Segment]] = []
+        units: list[_Unit] = []
+        for d, doc in enumerate(docs):
+            doc.source_lang, doc.target_lang = source_lang, self.engine.target_lang
+            for b, block in enumerate(doc.blocks):
+                segments = segment_block(block, source_lang, max_tokens=limit, count_tokens=self.engine.count_tokens)
+                for s, (segment, spans) in enumerate(zip(segments, _segment_spans(block))):
+                    if not segment.text.strip():
+                        segment.translation = segment.text
+                        continue
+                    slots.append((d, b, s, segment))
+                    units.append(self._unit(segment.text, spans))
+        self._translate_units(units, progress)
+
+        reports: list[SegmentReport] = []
+        for (d, b, s, segment), unit in zip(slots, units):
+            output, events = unit.output, list(unit.prepared.events)
+            if self.enforcer is not None:
+                output, events = self.enforcer.finish(unit.prepared, output)
+            restored = dropped(output, unit.masked)
+            output = unmask(output, unit.masked).strip()
+            segment.translation = output
+            reports.append(
+                SegmentReport(
+                    document=docs[d].id,
+                    block=b,
+                    segment=s,
+                    source=segment.text,
+                    output=output,
+                    part_of=segment.part_of,
+                    terms=events,
+                    retried=unit.retried,
+                    empty=not output,
+                    restored=restored,
+                )
+            )
+        result = TranslationResult(list(docs), reports)
+        _verify(docs, block_counts)
+        if result.empty_segments:
+            first = result.empty_segments[0]
+            raise EmptyTranslationError(
+                f"{len(result.empty_segments)} segment(s) came back empty even when retried with a minimum "
+                f"length (document {first.document or '-'}, block {first.block}, segment {first.segment}: "
+                f"{first.source[:60]!r})",
+                result,
+            )
+        return result
+
+    # internals ---------------------------------------------------------------
+
+    def _unit(self, text: str, spans: list[tuple[int, int]]) -> _Unit:
+        masked = mask(text, spans)
+        if self.enforcer is not None:
+            prepared = self.enforcer.prepare(masked.text)
+        else:
+            prepared = Prepared(source=masked.text, model_input=masked.text)
+        return _Unit(source=text, masked=masked, prepared=prepared)
+
+    def _translate_units(self, units: list[_Unit], progress: Progress | None) -> None:
+        """Translate the distinct model inputs of ``units``, longest-first batches, then retry empties."""
+        distinct = list(dict.fromkeys(u.prepared.model_input for u in units))
+        if not distinct:
+            if progress:
+                progress(0, 0)
+            return
+        counts = self.engine.count_tokens(distinct)
+        hard_limit = self.engine.max_input_tokens()
+        over = [(text, n) for text, n in zip(distinct, counts) if n > hard_limit]
+        if over:
+            raise EngineError(
+                f"a segment has {over[0][1]} tokens after glossary and placeholder substitution, more than the "
+                f"model's {hard_limit}: {over[0][0][:60]!r}"
+            )
+        order = sorted(range(len(distinct)), key=lambda i: counts[i], reverse=True)
+        outputs: dict[str, str] = {}
+        done = 0
+        for batch in _batches(order, counts, self.options.batch_size):
+            texts = [distinct[i] for i in batch]
+            translated = self.engine.translate_batch(texts, self.options)
+            if len(translated) != len(texts):
+                raise EngineError(
+                    f"engine {self.engine.name} returned {len(translated)} outputs for {len(texts)} segments"
+                )
+            outputs.update(zip(texts, (t.strip() for t in translated)))
+            done += len(texts)
+            if progress:
+                progress(done, len(distinct))
+        retried: set[str] = set()
+        for text, n in zip(distinct, counts):
+            if text.strip() and not outputs[text]:
+                minimum = min(self.options.max_length, max(2, math.ceil(n / 3)))
+                again = self.engine.translate_batch([text], replace(self.options, min_length=minimum))
+                outputs[text] = again[0].strip() if again else ""
+                retried.add(text)
+        for unit in units:
+            unit.output = outputs[unit.prepared.model_input]
+            unit.retried = unit.prepared.model_input in retried
+
+
+def _batches(order: list[int], counts: list[int], batch_size: int) -> list[list[int]]:
+    """Consecutive runs of ``order`` (sorted by length) of at most ``batch_size`` items
+    and ``batch_size * TOKENS_PER_SLOT`` padded tokens."""
+    budget = batch_size * TOKENS_PER_SLOT
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for i in order:
+        n = max(counts[i], 1)
+        if current and (len(current) >= batch_size or max(longest, n) * (len(current) + 1) > budget):
+            batches.append(current)
+            current, longest = [], 0
+        current.append(i)
+        longest = max(longest, n)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _segment_spans(block: Block) -> list[list[tuple[int, int]]]:
+    """Each segment's protected spans, relative to the segment's text."""
+    out = []
+    offset = 0
+    for segment in block.segments:
+        end = offset + len(segment.text)
+        spans = [(max(s, offset) - offset, min(e, end) - offset) for s, e in block.protected if s < end and e > offset]
+        out.append([(s, e) for s, e in spans if e > s])
+        offset = end + len(segment.trailing)
+    return out
+
+
+def _verify(docs: Sequence[Document], block_counts: list[int]) -> None:
+    """Every document keeps its blocks; every non-empty source segment has a non-empty translation."""
+    for doc, count in zip(docs, block_counts):
+        if len(doc.blocks) != count:
+            raise EngineError(f"document {doc.id or '-'} had {count} blocks but has {len(doc.blocks)} after translation")
+        for b, block in enumerate(doc.blocks):
+            if not block.translatable:
+                continue
+            if "".join(s.text + s.trailing for s in block.segments) != block.text:
+                raise EngineError(f"document {doc.id or '-'} block {b}: its segments do not add up to its text")
+            for s, segment in enumerate(block.segments):
+                if segment.text.strip() and not (segment.translation or "").strip():
+                    raise EngineError(
+                        f"document {doc.id or '-'} block {b} segment {s} has no translation: {segment.text[:60]!r}"
+                    )
