@@ -20,13 +20,12 @@ def fake_translate(doc: Document, marker: str = "T") -> Document:
         if not block.translatable:
             continue
         segments = []
-        for match in re.finditer(r"[^\r\n]*(\r\n|\n|\r|$)", block.text):
+        for match in re.finditer(r"([^\r\n]*?)([ \t]*(?:\r\n|\n|\r|$))", block.text):
             if not match.group():
                 continue
-            start, end = match.start(), match.end() - len(match.group(1))
-            source = block.text[start:end]
+            start, end = match.span(1)
             segments.append(
-                Segment(source, trailing=match.group(1), translation=_translate(block, start, end, marker))
+                Segment(match.group(1), trailing=match.group(2), translation=_translate(block, start, end, marker))
             )
         block.segments = segments
     return doc
