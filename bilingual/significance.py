@@ -20,7 +20,7 @@ from bilingual.evaluate import LOWER_IS_BETTER, SegmentStats, extract_stats
 
 DEFAULT_SEED = 12345  # sacrebleu's default SACREBLEU_SEED
 DEFAULT_BOOTSTRAP_SAMPLES = 1000
-DEFAULT_AR_TRIALS = 10000
+DEFAULT_AR_TRIALS = 1000  # p-value resolution 0.001; sacrebleu uses 10000
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,11 @@ def _scores(stats: SegmentStats, name: str, sums) -> "object":
     import numpy as np
 
     metric = stats.metrics[name]
-    as_int = name != "ter"
-    out = np.empty(len(sums))
-    for k, row in enumerate(sums):
-        values = [int(round(v)) for v in row] if as_int else [float(v) for v in row]
-        out[k] = metric._compute_score_from_stats(values).score
+    # integer statistics were summed as floats (exact below 2**53): back to ints
+    rows = np.rint(sums).astype(np.int64).tolist() if name != "ter" else np.asarray(sums).tolist()
+    out = np.empty(len(rows))
+    for k, row in enumerate(rows):
+        out[k] = metric._compute_score_from_stats(row).score
     return out
 
 
@@ -165,14 +165,19 @@ def paired_approx_randomization(
     names = _check(system, baseline, metrics)
     n = len(system)
     rng = np.random.default_rng(seed)
-    pos = rng.integers(2, size=(n_trials, n), dtype=bool).astype(np.float64)
-    neg = 1.0 - pos
+    pos = rng.integers(2, size=(n_trials, n), dtype=bool)  # as sacrebleu draws them
     results: dict[str, PairedResult] = {}
+    block = 1000  # trials per matrix product, to bound memory
     for name in names:
         sys_arr = system.arrays[name].astype(np.float64)
         base_arr = baseline.arrays[name].astype(np.float64)
-        scores_a = _scores(baseline, name, pos @ base_arr + neg @ sys_arr)
-        scores_b = _scores(baseline, name, neg @ base_arr + pos @ sys_arr)
+        abs_diffs = np.empty(n_trials)
+        for start in range(0, n_trials, block):
+            sel = pos[start : start + block].astype(np.float64)
+            swap = 1.0 - sel
+            scores_a = _scores(baseline, name, sel @ base_arr + swap @ sys_arr)
+            scores_b = _scores(baseline, name, swap @ base_arr + sel @ sys_arr)
+            abs_diffs[start : start + block] = np.abs(scores_a - scores_b)
         sys_score = float(system.score_of(name).score)
         base_score = float(baseline.score_of(name).score)
         results[name] = PairedResult(
@@ -181,7 +186,7 @@ def paired_approx_randomization(
             system=sys_score,
             baseline=base_score,
             difference=sys_score - base_score,
-            p_value=_p_value(np.abs(scores_a - scores_b), abs(sys_score - base_score)),
+            p_value=_p_value(abs_diffs, abs(sys_score - base_score)),
             samples=n_trials,
             seed=seed,
         )
