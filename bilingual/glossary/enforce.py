@@ -58,9 +58,8 @@ def _key(term: Term) -> tuple[str, str]:
 
 
 def _exact_en(found: str, english: str) -> bool:
-    return found == english or (
-        len(found) == len(english) and found[1:] == english[1:] and found[:1].lower() == english[:1].lower()
-    )
+    """The glossary term as written, or a lower-case term capitalised (Governor at a sentence start)."""
+    return found == english or (english[:1].islower() and found == english[:1].upper() + english[1:])
 
 
 class Enforcer:
