@@ -245,7 +245,6 @@ class Translator:
                 )
             )
         result = TranslationResult(list(docs), reports)
-        _verify(docs, block_counts)
         if result.empty_segments:
             first = result.empty_segments[0]
             raise EmptyTranslationError(
@@ -254,6 +253,7 @@ class Translator:
                 f"{first.source[:60]!r})",
                 result,
             )
+        _verify(docs, block_counts)
         return result
 
     # internals ---------------------------------------------------------------
