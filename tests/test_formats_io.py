@@ -91,6 +91,16 @@ def test_single_file_output_and_utf8(tmp_path: Path) -> None:
     assert target.read_bytes() == ARTICLE.encode("utf-8")  # output is always UTF-8
 
 
+@pytest.mark.parametrize(("output", "written"), [("out", "out/a.txt"), ("out.txt", "out.txt"), ("made/", "made/a.txt")])
+def test_file_or_folder_output(tmp_path: Path, output: str, written: str) -> None:
+    src = tmp_path / "in" / "a.txt"
+    src.parent.mkdir()
+    src.write_text(ARTICLE, encoding="utf-8")
+    target = f"{tmp_path}/{output}"
+    assert write_outputs(read_inputs(src), target) == [tmp_path / written]
+    assert (tmp_path / written).read_text(encoding="utf-8") == ARTICLE
+
+
 def test_jsonl_documents_go_to_one_file(tmp_path: Path) -> None:
     src = tmp_path / "news.jsonl"
     src.write_text(JSONL, encoding="utf-8")

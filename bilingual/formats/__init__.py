@@ -130,10 +130,10 @@ def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]
     """Write rendered Documents; returns the files written (none for stdout).
 
     ``output`` None writes to stdout. An existing folder, a path ending in a
-    separator, or a path without a suffix when the Documents come from several
-    files is a folder: each input file's Documents go to the same relative
-    path inside it. Anything else is one file, which takes several Documents
-    only when they are all JSON Lines.
+    separator, or a new path without a suffix (``out``, not ``out.txt``) for
+    Documents read from files is a folder: each input file's Documents go to
+    the same relative path and name inside it. Anything else is one file, which
+    takes several Documents only when they are all JSON Lines.
     """
     if output is None:
         _check_single_target(docs, "stdout")
@@ -147,11 +147,11 @@ def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]
             sys.stdout.write(data.decode("utf-8"))
         return []
     out = Path(output)
-    sources = {d.meta.get("relpath") for d in docs}
+    from_files = all(d.meta.get("relpath") for d in docs)
     is_folder = (
         out.is_dir()
         or str(output).endswith((os.sep, "/"))
-        or (not out.exists() and not out.suffix and len(sources) > 1)
+        or (not out.exists() and not out.suffix and from_files)
     )
     if not is_folder:
         _check_single_target(docs, str(out))
