@@ -9,8 +9,11 @@ writing a Document with no translations reproduces its input exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+
+_LINE_BREAK = re.compile(r"(\r\n|\n|\r)")
 
 
 class BlockKind(str, Enum):
@@ -51,7 +54,7 @@ class Block:
     # addresses and URLs. Sorted, never overlapping.
     protected: list[tuple[int, int]] = field(default_factory=list)
     # Verbatim markup that starts each continuation line of a multi-line block
-    # (Markdown "> " or list indentation): the i-th newline of the text is
+    # (Markdown "> " or list indentation): the i-th line break of the text is
     # followed by ``line_prefixes[i]``. Empty for plain text, whose indentation
     # stays inside ``text``.
     line_prefixes: list[str] = field(default_factory=list)
@@ -84,8 +87,8 @@ def assemble(block: Block) -> str:
         return block.text
     parts: list[str] = []
     for segment in block.segments:
-        if segment.translation is None:
-            parts.append(segment.text)
+        if segment.translation is None or not segment.text.strip():
+            parts.append(segment.text)  # untranslated, or whitespace that is kept as it was
         else:
             parts.append(_one_line(segment.translation))
         parts.append(segment.trailing)
@@ -102,13 +105,12 @@ def _one_line(text: str) -> str:
 def render_block(block: Block) -> str:
     """``prefix`` + assembled text (continuation-line markup restored) + ``suffix``."""
     text = assemble(block)
-    if block.line_prefixes and "\n" in text:
-        lines = text.split("\n")
-        out = [lines[0]]
-        for i, line in enumerate(lines[1:]):
-            cont = block.line_prefixes[min(i, len(block.line_prefixes) - 1)]
-            out.append(cont + line)
-        text = "\n".join(out)
+    if block.line_prefixes:
+        # pieces alternate line, break, line, ...: markup goes after the i-th break
+        pieces = _LINE_BREAK.split(text)
+        for i in range(2, len(pieces), 2):
+            pieces[i] = block.line_prefixes[min(i // 2 - 1, len(block.line_prefixes) - 1)] + pieces[i]
+        text = "".join(pieces)
     return block.prefix + text + block.suffix
 
 
