@@ -10,7 +10,14 @@ import pytest
 from formats_helpers import fake_translate
 
 from bilingual.errors import InputError
-from bilingual.formats import format_for_path, normalize_format, read_inputs, render, write_outputs
+from bilingual.formats import (
+    format_for_path,
+    normalize_format,
+    plan_outputs,
+    read_inputs,
+    render,
+    write_outputs,
+)
 
 ARTICLE = "제목\n\n첫 문단.\n\n둘째 문단.\n"
 MARKDOWN = "# 제목\n\n- 항목 `code`\n"
@@ -113,7 +120,10 @@ def test_several_text_documents_to_one_file_is_an_error(tmp_path: Path) -> None:
     make_tree(tmp_path)
     docs = read_inputs(tmp_path)
     with pytest.raises(InputError, match="5 documents cannot be written to one file"):
+        plan_outputs(docs, tmp_path / "all.txt")  # checked before any translation
+    with pytest.raises(InputError, match="5 documents cannot be written to one file"):
         write_outputs(docs, tmp_path / "all.txt")
+    assert not (tmp_path / "all.txt").exists()
     with pytest.raises(InputError, match="stdout"):
         write_outputs(docs, None)
 

@@ -6,7 +6,8 @@
 - :func:`render` writes one Document back (translations where present, the
   source otherwise; an untranslated Document renders to its input exactly);
 - :func:`write_outputs` writes Documents to stdout, a file or a folder that
-  mirrors the input's relative paths. Output is always UTF-8.
+  mirrors the input's relative paths (:func:`plan_outputs` checks that
+  beforehand). Output is always UTF-8.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "format_for_path",
     "normalize_format",
     "parse",
+    "plan_outputs",
     "read_inputs",
     "render",
     "write_outputs",
@@ -129,25 +131,35 @@ def read_inputs(
 def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]:
     """Write rendered Documents; returns the files written (none for stdout).
 
+    Where each Document goes is decided by :func:`plan_outputs` (call it
+    before a long translation to fail early).
+    """
+    written = []
+    for target, group in plan_outputs(docs, output):
+        text = "".join(render(d) for d in group)
+        if target is None:
+            _write_stdout(text)
+        else:
+            _write_file(target, text)
+            written.append(target)
+    return written
+
+
+def plan_outputs(docs: list[Document], output: Path | str | None) -> list[tuple[Path | None, list[Document]]]:
+    """The output file (None: stdout) of each group of Documents, or InputError.
+
     ``output`` None writes to stdout. An existing folder, a path ending in a
     separator, or a new path without a suffix (``out``, not ``out.txt``) for
     Documents read from files is a folder: each input file's Documents go to
     the same relative path and name inside it. Anything else is one file, which
-    takes several Documents only when they are all JSON Lines.
+    takes several Documents only when they are all JSON Lines. An output is
+    never one of the input files.
     """
     if output is None:
         _check_single_target(docs, "stdout")
-        data = "".join(render(d) for d in docs).encode("utf-8")
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is not None:
-            sys.stdout.flush()
-            stream.write(data)
-            stream.flush()
-        else:
-            sys.stdout.write(data.decode("utf-8"))
-        return []
+        return [(None, list(docs))]
     out = Path(output)
-    from_files = all(d.meta.get("relpath") for d in docs)
+    from_files = bool(docs) and all(d.meta.get("relpath") for d in docs)
     is_folder = (
         out.is_dir()
         or str(output).endswith((os.sep, "/"))
@@ -156,18 +168,26 @@ def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]
     if not is_folder:
         _check_single_target(docs, str(out))
         _check_not_input(docs, out)
-        _write_file(out, "".join(render(d) for d in docs))
-        return [out]
+        return [(out, list(docs))]
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: not a folder, but several input files need a folder as output")
     grouped: dict[Path, list[Document]] = {}
     for index, doc in enumerate(docs):
-        grouped.setdefault(_relpath_for(doc, index), []).append(doc)
-    written = []
-    for rel, group in grouped.items():
-        target = out / rel
+        grouped.setdefault(out / _relpath_for(doc, index), []).append(doc)
+    for target, group in grouped.items():
         _check_not_input(group, target)
-        _write_file(target, "".join(render(d) for d in group))
-        written.append(target)
-    return written
+    return list(grouped.items())
+
+
+def _write_stdout(text: str) -> None:
+    data = text.encode("utf-8")
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is not None:
+        sys.stdout.flush()
+        stream.write(data)
+        stream.flush()
+    else:
+        sys.stdout.write(text)
 
 
 def _read_file(file: Path, rel: Path, fmt: str | None, encoding: str | None) -> list[Document]:
