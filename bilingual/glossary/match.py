@@ -75,17 +75,28 @@ class _Candidate:
 
 def normalise(text: str, lang: str) -> tuple[str, list[int]]:
     """(normalised text, original offset of each normalised character)."""
+    norm, chunk_orig, chunk_norm = _normalise_chunks(text, lang)
+    offsets: list[int] = []
+    for start, n_start, n_end in zip(chunk_orig, chunk_norm, [*chunk_norm[1:], len(norm)]):
+        offsets.extend(range(start, start + n_end - n_start))
+    return norm, offsets
+
+
+def _normalise_chunks(text: str, lang: str) -> tuple[str, list[int], list[int]]:
+    """(normalised text, original start of each run of kept characters, its normalised start)."""
     if lang == "en":
         lowered = text.lower()
         if len(lowered) != len(text):  # a character whose lower case is longer (İ): keep it
             lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
         text = lowered
-    parts: list[str] = []
-    offsets: list[int] = []
-    for m in _KEEP[lang].finditer(text):
-        parts.append(m.group())
-        offsets.extend(range(m.start(), m.end()))
-    return "".join(parts), offsets
+    parts = _KEEP[lang].findall(text)
+    chunk_orig = [m.start() for m in _KEEP[lang].finditer(text)]
+    chunk_norm: list[int] = []
+    total = 0
+    for part in parts:
+        chunk_norm.append(total)
+        total += len(part)
+    return "".join(parts), chunk_orig, chunk_norm
 
 
 def _key_and_seps(surface: str, lang: str) -> tuple[str, frozenset[int]]:
@@ -117,27 +128,20 @@ class Matcher:
             if any(c.term == term and c.seps == seps for c in bucket):
                 continue
             bucket.append(_Candidate(term, surface.strip(), seps, wrong))
-            lengths.setdefault(key[0], set()).add(len(key))
-        self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+            lengths.setdefault(key[:2], set()).add(len(key))
+        # key lengths by the key's first two characters (one for one-character keys): a probe
+        # tries only the lengths of keys that start like the text at that point, longest first
+        self.lengths = {prefix: sorted(ls, reverse=True) for prefix, ls in lengths.items()}
 
     # -------------------------------------------------------------- public
 
     def find(self, text: str) -> list[TermMatch]:
         if not self.index or not text:
             return []
-        norm, orig_of = normalise(text, self.lang)
-        # chunk starts for original -> normalised offsets
-        chunk_orig: list[int] = []
-        chunk_norm: list[int] = []
-        previous = -2
-        for n, o in enumerate(orig_of):
-            if o != previous + 1:
-                chunk_orig.append(o)
-                chunk_norm.append(n)
-            previous = o
+        norm, chunk_orig, chunk_norm = _normalise_chunks(text, self.lang)
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         word_starts = [s for s, _ in words]
-        ctx = _Context(text, norm, orig_of, chunk_orig, chunk_norm, words, word_starts)
+        ctx = _Context(text, norm, chunk_orig, chunk_norm, words, word_starts)
 
         results: list[TermMatch] = []
         last_end = 0
@@ -173,21 +177,28 @@ class Matcher:
         return (w_start,)
 
     def _probe(self, ctx: _Context, start: int, *, chained: bool) -> TermMatch | None:
-        if start >= len(ctx.text):
-            return None
-        k = bisect_right(ctx.chunk_orig, start) - 1
+        chunk_orig = ctx.chunk_orig
+        k = bisect_right(chunk_orig, start) - 1
         if k < 0:
             return None
-        n0 = ctx.chunk_norm[k] + (start - ctx.chunk_orig[k])
-        if n0 >= len(ctx.norm) or ctx.orig_of[n0] != start:
+        norm = ctx.norm
+        chunk_norm = ctx.chunk_norm
+        n0 = chunk_norm[k] + (start - chunk_orig[k])
+        chunk_end = chunk_norm[k + 1] if k + 1 < len(chunk_norm) else len(norm)
+        if n0 >= chunk_end:  # ``start`` is not a kept character
             return None
-        for length in self.lengths.get(ctx.norm[n0], ()):
-            if n0 + length > len(ctx.norm):
+        lengths = self.lengths
+        tries = lengths.get(norm[n0:n0 + 2], ())
+        if norm[n0] in lengths:  # one-character keys last
+            tries = (*tries, *lengths[norm[n0]])
+        index = self.index
+        for length in tries:
+            candidates = index.get(norm[n0:n0 + length])
+            if not candidates or n0 + length > len(norm):
                 continue
-            candidates = self.index.get(ctx.norm[n0:n0 + length])
-            if not candidates:
-                continue
-            end = ctx.orig_of[n0 + length - 1] + 1
+            last = n0 + length - 1  # original offset of the last character of the key
+            j = k if last < chunk_end else bisect_right(chunk_norm, last) - 1
+            end = chunk_orig[j] + (last - chunk_norm[j]) + 1
             for cand in candidates:
                 if self._accept(ctx, cand, start, end, length, chained=chained):
                     end = _with_trailing(ctx.text, end, cand.form)
@@ -248,9 +259,10 @@ class Matcher:
         return ch.isspace() or ch in "-\u2010\u2011\u2012\u2013."
 
     def _starts_term(self, rest: str) -> bool:
-        for length in self.lengths.get(rest[:1], ()):
-            if rest[:length] in self.index:
-                return True
+        for prefix in (rest[:2], rest[:1]):
+            for length in self.lengths.get(prefix, ()):
+                if rest[:length] in self.index:
+                    return True
         return False
 
 
@@ -258,7 +270,6 @@ class Matcher:
 class _Context:
     text: str
     norm: str
-    orig_of: list[int]
     chunk_orig: list[int]
     chunk_norm: list[int]
     words: list[tuple[int, int]]
