@@ -9,6 +9,7 @@ A gate file is a list of checks, one per corpus and direction::
     hyp = "../tests/data/system-outputs/kor-eng/ntrex128/x.txt"   # what `--gate` alone scores
     # model = "gemma3-270m"        # ... or translate the corpus with a model instead
     # glossary = ["../glossaries/names.tsv"]   # needed by *_term_success_rate bars
+    # metrics = ["bleu", "chrf++"]  # what to compute; default all four (TER is the slow one)
     baseline = "baselines/ntrex128.ko-en.json"
     min_bleu = 25.0
     "min_chrf++" = 51.0
@@ -42,7 +43,8 @@ from bilingual.errors import GateConfigError
 
 GATE_METRICS = ("bleu", "chrf", "chrf++", "ter", "term_success_rate")
 LOWER_IS_BETTER = frozenset({"ter"})
-_ENTRY_KEYS = {"corpus", "from", "to", "hyp", "model", "engine", "glossary", "baseline", "name", "tokenize"}
+_ENTRY_KEYS = {"corpus", "from", "to", "hyp", "model", "engine", "glossary", "baseline", "name", "tokenize", "metrics"}
+SCORED_METRICS = ("bleu", "chrf", "chrf++", "ter")
 LANGS = ("ko", "en")
 
 
@@ -58,6 +60,7 @@ class GateEntry:
     glossaries: tuple[Path, ...] = ()
     baseline: Path | None = None
     tokenize: str | None = None
+    metrics: tuple[str, ...] = SCORED_METRICS  # what to compute (TER is the slow one)
     mins: dict[str, float] = field(default_factory=dict)
     maxs: dict[str, float] = field(default_factory=dict)
     max_drops: dict[str, float] = field(default_factory=dict)
@@ -139,6 +142,15 @@ def _parse_entry(raw: Any, index: int, path: Path) -> GateEntry:
         glossary = [glossary]
     if not isinstance(glossary, list) or not all(isinstance(g, str) for g in glossary):
         raise GateConfigError(f"{where}: glossary must be a path or a list of paths")
+    metrics = raw.get("metrics", list(SCORED_METRICS))
+    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
+        raise GateConfigError(f"{where}: metrics must be a list of metric names")
+    for m in metrics:
+        if m not in SCORED_METRICS:
+            raise GateConfigError(f"{where}: unknown metric {m!r} in metrics; metrics: {', '.join(SCORED_METRICS)}")
+    for m in [*mins, *maxs, *drops]:
+        if m in SCORED_METRICS and m not in metrics:
+            raise GateConfigError(f"{where}: a bar on {m} needs {m!r} in metrics")
     if drops and "baseline" not in raw:
         raise GateConfigError(f"{where}: max_drop_* bars need a baseline file")
     base = path.parent
@@ -153,6 +165,7 @@ def _parse_entry(raw: Any, index: int, path: Path) -> GateEntry:
         glossaries=tuple(base / g for g in glossary),
         baseline=base / raw["baseline"] if "baseline" in raw else None,
         tokenize=raw.get("tokenize"),
+        metrics=tuple(metrics),
         mins=mins,
         maxs=maxs,
         max_drops=drops,

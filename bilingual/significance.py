@@ -2,8 +2,9 @@
 
 Both tests follow sacrebleu's ``sacrebleu.significance`` (same resampling,
 same seeded ``numpy.random.default_rng``, same p-value: the share of
-resamples whose centred difference exceeds the observed one, with +1
-smoothing as in multeval), but work on the per-segment sufficient statistics
+resamples whose centred difference reaches the observed one, with +1
+smoothing as in multeval; see :func:`_p_value` for the one deliberate
+difference, on exact ties), but work on the per-segment sufficient statistics
 of :class:`bilingual.evaluate.SegmentStats` with matrix products, so 1,000
 bootstrap samples over 2,000 segments take well under a second once the
 statistics are known. On top of sacrebleu's output they report the observed
@@ -65,11 +66,16 @@ def _check(system: SegmentStats, baseline: SegmentStats, metrics: Sequence[str] 
 
 
 def _p_value(centred: "object", observed: float) -> float:
-    # sacrebleu.significance._compute_p_value (from multeval): strict '>' so
-    # that a system compared with itself is not called significant.
+    """Share of resamples at least as extreme as the observed difference, +1 smoothed.
+
+    sacrebleu (after multeval) counts ``centred > observed``; that calls a
+    system compared with itself significant (every difference is 0, none is
+    > 0, p = 1/(n+1)). Counting ``>=`` as in Riezler and Maxwell (2005) gives
+    p = 1 there and the same p-value whenever no resample ties exactly.
+    """
     import numpy as np
 
-    count = int(np.sum(centred > observed))
+    count = int(np.sum(np.asarray(centred) >= observed - 1e-12))
     return (count + 1) / (len(centred) + 1)
 
 

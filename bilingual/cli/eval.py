@@ -72,7 +72,7 @@ def eval_command(
         if m not in METRICS:
             raise InputError(f"unknown metric {m!r} in --metrics; choose from {', '.join(METRICS)}")
     gate_config = load_gate(gate) if gate is not None else None
-    jobs = []  # (corpus, src, tgt, hyp, model, engine, glossaries, tokenize, gate entry)
+    jobs = []  # (corpus, src, tgt, hyp, model, engine, glossaries, tokenize, metrics, gate entry)
     if corpus is None:
         if gate_config is None:
             raise InputError("give --corpus with --hyp or --model, or --gate FILE to run its checks")
@@ -83,7 +83,8 @@ def eval_command(
                 raise InputError(f"{gate_config.path}: check {entry.name} has neither hyp nor model to score")
             jobs.append(
                 (entry.corpus, entry.source_lang, entry.target_lang, entry.hyp, entry.model, entry.engine,
-                 list(entry.glossaries) + glossaries, entry.tokenize or tokenize, entry)
+                 list(entry.glossaries) + glossaries, entry.tokenize or tokenize,
+                 metric_names if metrics else entry.metrics, entry)
             )
     else:
         if (hyp is None) == (model is None):
@@ -93,12 +94,12 @@ def eval_command(
         if gate_config is not None:
             entry = gate_config.find(Path(corpus).name, source_lang, target_lang)
             glossaries = glossaries or list(entry.glossaries)
-        jobs.append((corpus, source_lang, target_lang, hyp, model, engine, glossaries, tokenize, entry))
+        jobs.append((corpus, source_lang, target_lang, hyp, model, engine, glossaries, tokenize, metric_names, entry))
     if write_baseline is not None and len(jobs) != 1:
         raise InputError("--write-baseline needs a single run (--corpus)")
 
     runs = []
-    for corpus_name, src, tgt, hyp_path, model_name, engine_name, glossary_paths, tok, entry in jobs:
+    for corpus_name, src, tgt, hyp_path, model_name, engine_name, glossary_paths, tok, job_metrics, entry in jobs:
         check_direction(src, tgt)
         loaded = load_corpus(corpus_name)
         if hyp_path is not None:
@@ -119,7 +120,7 @@ def eval_command(
         run = evaluate_run(
             loaded, hyps, source_lang=src, target_lang=tgt, system=system, tokenize=tok, glossary=gloss,
             baseline_hyps=base_hyps, baseline_system=str(baseline) if baseline else None,
-            n_samples=samples, n_trials=trials, seed=seed, n_worst=worst, metrics=metric_names,
+            n_samples=samples, n_trials=trials, seed=seed, n_worst=worst, metrics=job_metrics,
         )
         if entry is not None:
             run.gate = check_entry(entry, run.values(), dict(run.scores.signatures))
