@@ -74,22 +74,24 @@ def decode(data: bytes, encoding: str | None = None, *, name: str) -> str:
     if controls > _BINARY_CONTROL_SHARE * len(sniff):
         raise InputError(f"{name} looks binary (mostly control bytes), not text")
 
+    failures: list[tuple[str, UnicodeDecodeError]] = []
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        utf8_error = err
+        failures.append(("UTF-8", err))
     for codec in ("euc-kr", "cp949"):
         try:
             text = data.decode(codec)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            failures.append((codec.upper(), err))
             continue
         if _looks_korean(data, text):
             return text
-    bad = data[utf8_error.start]
+    # the candidate that got furthest points at the byte most likely to be damaged
+    codec, err = max(failures, key=lambda f: f[1].start)
     raise InputError(
-        f"{name}: cannot detect the encoding: not UTF-8 (invalid byte 0x{bad:02x} at "
-        f"offset {utf8_error.start}) and not CP949/EUC-KR Korean text; "
-        "pass the encoding explicitly (--encoding)"
+        f"{name}: cannot detect the encoding: invalid byte 0x{data[err.start]:02x} at offset "
+        f"{err.start} (as {codec}; tried UTF-8, EUC-KR and CP949); pass the encoding explicitly (--encoding)"
     )
 
 

@@ -86,6 +86,9 @@ def test_forced(data: bytes, encoding: str, expected: str) -> None:
         (b"abc\x00def\x00\x00ghi", None, "looks binary"),
         ("한국어".encode() + b"\xff rest", None, "invalid byte 0xff at offset 9"),
         ("don’t stop".encode("cp1252"), None, "invalid byte 0x92 at offset 3"),
+        # CP949 Korean with one damaged byte: the offset is where the best candidate failed
+        ("한국 ".encode("cp949") + b"\xff\xfe", None, "invalid byte 0xff at offset 5"),
+        ("경기도".encode("cp949") * 50 + b"\x80" + "끝".encode("cp949"), None, "at offset 300"),
         (KOREAN.encode("cp949"), "utf-8", "cannot decode as UTF-8: invalid byte 0xb0 at byte offset 0"),
         ("가나".encode() + b"\xc0", "utf-8", "byte offset 6"),
         (codecs.BOM_UTF8 + b"ok\xff", None, "invalid byte 0xff at byte offset 5"),
