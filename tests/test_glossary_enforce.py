@@ -145,3 +145,31 @@ def test_seed_article_through_tiny_model(names, direction, tiny_marian_ko_en, ti
         found = {e.source for e in all_events}
         assert {"김문수", "경기도", "경기도청", "러시아기술공사", "모스크바", "천성우", "코리아헤럴드", "노벨상",
                 "한국산업기술대학교", "바우만 모스크바 국립공과대학", "이반 A. 아르하로프", "최준영"} <= found
+
+
+def test_translate_cli_report_and_strict(tmp_path: Path, tiny_marian_ko_en, names):
+    """Must-show 2 through ``bilingual translate --glossary --report --strict`` (the real CLI and pipeline)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from bilingual.cli.app import app
+
+    report = tmp_path / "report.json"
+    output = tmp_path / "out.en.txt"
+    result = CliRunner().invoke(app, [
+        "translate", str(SEED_KO), "--model", str(tiny_marian_ko_en), "--glossary", str(NAMES),
+        "--report", str(report), "--strict", "--beams", "1", "--max-length", "16", "-q", "-o", str(output),
+    ])
+    assert result.exit_code == 0, result.output
+    segments = json.loads(report.read_text(encoding="utf-8"))["segments"]
+    events = [(s, t) for s in segments for t in s["terms"]]
+    expected = [m.term.korean.strip() for s in segments for m in find_terms(names, s["source"], "ko")]
+    assert [t["source"] for _s, t in events] == expected
+    assert len(set(expected)) >= 19
+    for segment, term in events:
+        assert term["status"] in ("applied", "repaired")
+        assert term["target"] in segment["output"]
+    text = output.read_text(encoding="utf-8")
+    for target in {t["target"] for _s, t in events}:
+        assert target in text
