@@ -130,6 +130,7 @@ def test_kill_in_the_middle_of_a_write_leaves_the_old_file(gfile: Path):
     # the next edit works (the lock died with the process) and the stale temporary file is harmless
     assert _cli("add", "이란", "Iran", "-g", str(gfile)).returncode == 0
     assert [t.korean for t in load_glossary(gfile).terms] == ["김문수", "모스크바", "이란"]
+    assert not list(gfile.parent.glob(".g.tsv.*.tmp"))  # the killed writer's leftover is cleaned up
 
 
 def test_kill_after_the_rename_leaves_the_new_file(gfile: Path):

@@ -81,6 +81,9 @@ def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool
         raise GlossaryError(f"{path.parent}: no such folder")
     try:
         with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_S):
+            # only a lock holder writes temporary files: any left now are from a killed writer
+            for stale in path.parent.glob(f".{path.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
             if path.exists():
                 glossary = formats.load_glossary(path)
             elif create:
