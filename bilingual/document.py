@@ -61,7 +61,17 @@ class Block:
 
     @property
     def translatable(self) -> bool:
-        return self.kind not in (BlockKind.CODE, BlockKind.OTHER) and bool(self.text.strip())
+        """Not code or kept markup, and with a letter outside the protected spans
+        (a block that is only a code span, an image, an e-mail address or a
+        number is kept as it is)."""
+        if self.kind in (BlockKind.CODE, BlockKind.OTHER):
+            return False
+        pos = 0
+        for start, end in self.protected:
+            if _has_letter(self.text[pos:start]):
+                return True
+            pos = max(pos, end)
+        return _has_letter(self.text[pos:])
 
     @property
     def translated(self) -> bool:
@@ -100,6 +110,10 @@ def _one_line(text: str) -> str:
     if "\n" in text or "\r" in text:
         text = " ".join(text.split())
     return text
+
+
+def _has_letter(text: str) -> bool:
+    return any(c.isalpha() for c in text)
 
 
 def render_block(block: Block) -> str:

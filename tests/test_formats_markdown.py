@@ -213,3 +213,22 @@ def test_translation_with_fewer_lines_uses_continuation_markup() -> None:
     block = doc.blocks[0]
     block.segments = [Segment("one\ntwo", "\n", "ONE TWO"), Segment("three", "", "THREE\n\nFOUR")]
     assert render(doc) == "> ONE TWO\n> THREE FOUR\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "translatable"),
+    [
+        ("`only code`\n", False),
+        ("![](images/a.png)\n", False),
+        ("<https://gg.go.kr>\n", False),
+        ("- 10%\n", False),
+        ("- mail@x.kr\n", False),
+        ("**`code`** 설명\n", True),
+        ("![사진 설명](images/a.png)\n", True),
+        ("[링크](http://x.kr)\n", True),
+    ],
+)
+def test_blocks_with_nothing_to_translate(text: str, translatable: bool) -> None:
+    (doc,) = parse(text, "md")
+    assert [b.translatable for b in doc.blocks] == [translatable]
+    assert render(fake_translate(doc)) != text or not translatable
