@@ -283,10 +283,11 @@ def list_models() -> list[ModelListing]:
 def cached_translation_models() -> list[tuple[str, Path]]:
     """Other seq2seq translation checkpoints found in the local Hugging Face cache."""
     from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
 
     try:
         cache = scan_cache_dir()
-    except (OSError, ValueError):  # no cache folder yet
+    except (CacheNotFound, OSError, ValueError):  # no cache folder yet
         return []
     found = []
     for repo in cache.repos:

@@ -1,0 +1,39 @@
+"""``bilingual models``: the known models, their licences, and what is cached locally."""
+
+from __future__ import annotations
+
+import typer
+
+models_app = typer.Typer(
+    help="Known translation models, their licences, and which are in the local Hugging Face cache.",
+    no_args_is_help=False,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(models_app, name="models")
+
+
+@models_app.callback(invoke_without_command=True)
+def _models(ctx: typer.Context) -> None:
+    """Known translation models, their licences, and which are in the local Hugging Face cache."""
+    if ctx.invoked_subcommand is None:
+        list_models()
+
+
+@models_app.command("list")
+def list_models() -> None:
+    """List the known models (defaults marked) and whether each is cached here."""
+    from bilingual.models import cached_translation_models, list_models as known
+
+    for row in known():
+        default = f"  default {row.default_for}" if row.default_for else ""
+        revision = row.revision[:12] if row.revision else "unpinned"
+        typer.echo(f"{row.repo}  [{row.directions}]  {row.licence}  revision {revision}{default}")
+        typer.echo(f"    {'cached: ' + str(row.cached) if row.cached else 'not cached'}")
+    others = cached_translation_models()
+    if others:
+        typer.echo("other translation models in the local cache:")
+        for repo, path in others:
+            typer.echo(f"{repo}  {path}")
+    typer.echo("Any local model folder works too: bilingual translate ARTICLE --model /path/to/folder")
