@@ -5,6 +5,14 @@ back; the translation pipeline fills ``Segment.translation``. Everything a
 reader does not translate (markup, blank lines, indentation) is kept verbatim
 in ``Block.prefix``/``Block.suffix`` or in non-translatable blocks so that
 writing a Document with no translations reproduces its input exactly.
+
+Contract with the segmenter: the segments of a block tile its text,
+``"".join(s.text + s.trailing for s in block.segments) == block.text``, and
+a block's text never starts or ends with whitespace (that is markup, kept in
+``prefix``/``suffix``). Text may hold line breaks (a hard-wrapped paragraph,
+a Markdown paragraph over several lines); :func:`assemble` keeps the breaks
+that fall between segments and :func:`render_block` puts each continuation
+line's markup back after them.
 """
 
 from __future__ import annotations
