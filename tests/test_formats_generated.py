@@ -47,6 +47,8 @@ def test_generated_round_trips(fmt: str, chunk: int) -> None:
         (doc,) = parse(text, fmt)
         assert render(doc) == text, seed
         for block in doc.blocks:
+            if block.translatable:
+                assert block.text == block.text.strip(), seed
             for start, end in block.protected:
                 assert 0 <= start < end <= len(block.text), seed
         translated = render(fake_translate(doc))
