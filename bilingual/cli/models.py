@@ -37,3 +37,20 @@ def list_models() -> None:
         for repo, path in others:
             typer.echo(f"{repo}  {path}")
     typer.echo("Any local model folder works too: bilingual translate ARTICLE --model /path/to/folder")
+
+
+@models_app.command("convert")
+def convert_model(
+    src: str = typer.Argument(..., help="transformers checkpoint: a local folder (or a cached Hub id)"),
+    out: str = typer.Argument(..., help="folder to write the CTranslate2 model into"),
+    quantization: str = typer.Option(
+        "int8", "--quantization", "-q", help="weight type: int8 (fast on CPU), int8_float32, int16, float16, float32"
+    ),
+    revision: str = typer.Option(None, "--revision", help="Hub revision of SRC, when SRC is a Hub id"),
+    force: bool = typer.Option(False, "--force", help="replace OUT if it is not empty"),
+) -> None:
+    """Convert a Marian / M2M100 / NLLB checkpoint into a CTranslate2 folder (use it with --model OUT)."""
+    from bilingual.convert import convert
+
+    path = convert(src, out, quantization, revision=revision, force=force)
+    typer.echo(f"converted {src} -> {path} ({quantization}); translate with: bilingual translate FILE --model {path}")

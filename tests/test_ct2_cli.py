@@ -1,0 +1,130 @@
+"""``bilingual models convert`` then ``bilingual translate --model CONVERTED``, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bilingual.cli.app import app
+
+ARTICLE = """\
+서울시, 내년부터 버스 요금 인상
+
+김민수 기자
+
+서울시는 25일 내년 1월부터 시내버스 요금을 200원 올린다고 밝혔다. 시는 적자가 커졌다고 설명했다.
+
+요금 인상은 8년 만이다.
+
+시민단체는 인상 폭이 지나치다고 비판했다. 일부 시의원도 반대 의견을 냈다.
+
+서울 시내버스가 광화문 앞을 지나고 있다. (연합뉴스)
+
+시는 저소득층 할인을 넓히겠다고 했다.
+
+지하철 요금은 내년 하반기에 다시 논의한다.
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bilingual", *args], capture_output=True, text=True, env=dict(os.environ), timeout=300
+    )
+
+
+def blocks(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory, tiny_marian_ko_en) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "ko-en-int8"
+    code, output = run("models", "convert", str(tiny_marian_ko_en), str(out), "--quantization", "int8")
+    assert code == 0, output
+    assert str(out) in output and (out / "model.bin").is_file()
+    return out
+
+
+def test_converted_model_translates_an_article_with_the_same_structure(converted, tiny_marian_ko_en, tmp_path):
+    src = tmp_path / "article.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    outputs, reports = {}, {}
+    for name, model in (("ct2", converted), ("hf", tiny_marian_ko_en)):
+        out, report = tmp_path / f"{name}.txt", tmp_path / f"{name}.json"
+        code, output = run(
+            "translate", str(src), "-o", str(out), "--model", str(model), "--report", str(report),
+            "--max-length", "40", "--quiet",
+        )  # fmt: skip
+        assert code == 0, output
+        outputs[name] = out.read_text(encoding="utf-8")
+        reports[name] = json.loads(report.read_text(encoding="utf-8"))
+    ct2, hf = outputs["ct2"], outputs["hf"]
+    assert len(blocks(ct2)) == len(blocks(hf)) == len(blocks(ARTICLE))
+    assert [bool(b.strip()) for b in blocks(ct2)] == [bool(b.strip()) for b in blocks(ARTICLE)]
+    assert ct2.count("\n") == hf.count("\n")
+    seg_ct2, seg_hf = reports["ct2"]["segments"], reports["hf"]["segments"]
+    assert [s["source"] for s in seg_ct2] == [s["source"] for s in seg_hf]
+    assert all(s["output"].strip() for s in seg_ct2)
+    assert ct2 != ARTICLE
+
+
+def test_engine_and_compute_type_options_reach_ctranslate2(converted, tmp_path):
+    src = tmp_path / "article.txt"
+    src.write_text("서울에 비가 온다.\n", encoding="utf-8")
+    code, output = run(
+        "translate", str(src), "--model", str(converted), "--engine", "ctranslate2", "--compute-type", "float32",
+        "--threads", "1", "--beams", "2", "--max-length", "10", "--quiet",
+    )  # fmt: skip
+    assert code == 0 and output.strip()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("half-written model.bin", "incomplete or corrupted"),
+        ("no vocabulary", "no vocabulary file"),
+        ("float16 on cpu", "float16 is not supported on cpu"),
+    ],
+)
+def test_broken_folder_or_option_is_one_clear_line(converted, tmp_path, damage, message):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(converted, folder)
+    extra: list[str] = []
+    if damage == "half-written model.bin":
+        data = (folder / "model.bin").read_bytes()
+        (folder / "model.bin").write_bytes(data[: len(data) // 2])
+    elif damage == "no vocabulary":
+        (folder / "shared_vocabulary.json").unlink()
+    else:
+        extra = ["--compute-type", "float16"]
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    done = cli("translate", str(src), "--model", str(folder), *extra)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
+
+
+def test_convert_errors_are_one_clear_line(tmp_path):
+    (tmp_path / "ckpt").mkdir()
+    done = cli("models", "convert", str(tmp_path / "ckpt"), str(tmp_path / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "no config.json" in lines[0]
+    assert not (tmp_path / "out").exists()
