@@ -19,7 +19,9 @@ FRAGMENTS = [
     "text\\", "&amp; &#123;", "\\*esc\\*", "*em* **st** ~~s~~", "", "", "  ", "[x][r] [r] [r][]", "<b>x</b>",
     "mail@x.kr http://y.kr/a.", "+++", "Title", "-", "1.", "> - a", "- > b", "- [ ] task", "    - deep",
     "\u3000전각 공백", "a\u2028b", "\x0c", "By Kim Ji-hoon", "(서울=연합뉴스) 홍길동 기자 = 본문이다.",
-    "Published : Oct. 25, 2012 - 19:41", "사진=연합뉴스", "• Link copied",
+    "Published : Oct. 25, 2012 - 19:41", "사진=연합뉴스", "• Link copied", "\u3000전각", "항목\u00a0",
+    "\t- tab item", "-\ttab item", " \t mixed indent", ">\tquote tab", "  >  quote", "1.\tnum tab",
+    "\t\tdouble tab text", "| 셀 \u3000| b |", "a\u00a0| b",
 ]
 ENDINGS = ["\n", "\n", "\n", "\r\n", "\r"]
 

@@ -232,3 +232,21 @@ def test_blocks_with_nothing_to_translate(text: str, translatable: bool) -> None
     (doc,) = parse(text, "md")
     assert [b.translatable for b in doc.blocks] == [translatable]
     assert render(fake_translate(doc)) != text or not translatable
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- item\n\tTab continuation\n", [("- ", "item\nTab continuation", ["\t"])]),
+        ("-\ttab item\n", [("-\t", "tab item", [])]),
+        ("\x0c\n<http://auto> 자동 링크\n", [("\x0c\n", "<http://auto> 자동 링크", [])]),
+        ("\u3000전각 공백 \u3000\n", [("\u3000", "전각 공백", [])]),
+        ("# 제목 \u3000\n", [("# ", "제목", [])]),
+        ("- 항목\u00a0\n", [("- ", "항목", [])]),
+        ("> a\n>\tb\n", [("> ", "a\n\tb", [">"])]),  # markdown-it keeps this tab in the text
+    ],
+)
+def test_whitespace_variants_are_still_translated(text: str, expected) -> None:
+    (doc,) = parse(text, "md")
+    assert [(b.prefix, b.text, b.line_prefixes) for b in doc.blocks if b.translatable] == expected
+    assert render(doc) == text

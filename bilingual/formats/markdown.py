@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 _SPANS_KEY = "bilingual_protected"
 _PROTECTED_RULES = ("backticks", "link", "image", "autolink", "html_inline", "entity", "escape")
 _FRONT_MATTER_OPEN = re.compile(r"(?:---|\+\+\+)[ \t]*")
-_HEADING_TAIL = re.compile(r"[ \t]*(?:#+[ \t]*)?")
-_SPACE_TAIL = re.compile(r"[ \t]*")
+_HEADING_TAIL = re.compile(r"\s*(?:#+\s*)?")
+_SPACE_TAIL = re.compile(r"\s*")
 
 
 @dataclass
@@ -192,22 +192,39 @@ def _text_region(
     content: str = token.content
     if not content.strip():
         return None
-    first = token.map[0]
+    heading = parent.type == "heading_open"
+    # content is stripped, so lines that hold only Unicode whitespace (a form
+    # feed, U+3000) at the start of the map are not in it
+    lines_in_map = token.map[1] - token.map[0]
+    for skipped in range(max(1, lines_in_map - content.count("\n"))):
+        region = _match_lines(token.map[0] + skipped, content, heading, containers, lines, bodies, starts)
+        if region is not None:
+            return region
+    return None
+
+
+def _match_lines(
+    first: int, content: str, heading: bool, containers: list[str], lines: list[str], bodies: list[str], starts: list[int]
+) -> _Region | None:
     parts = content.split("\n")
     if first + len(parts) > len(bodies):
         return None
-    heading = parent.type == "heading_open"
+    tail = _HEADING_TAIL if heading else _SPACE_TAIL
     positions = []
     for j, part in enumerate(parts):
         raw = bodies[first + j]
-        idx = raw.rfind(part)
-        if idx < 0:
-            return None
-        rest = raw[idx + len(part) :]
         last = j == len(parts) - 1
-        if (last and not (_HEADING_TAIL if heading else _SPACE_TAIL).fullmatch(rest)) or (not last and rest):
+        # markdown-it turns a tab in the indentation into spaces; the line's own
+        # text (without that indentation) is what has to be found in the source
+        for candidate in dict.fromkeys((part, part.lstrip())):
+            idx = raw.rfind(candidate)
+            rest = raw[idx + len(candidate) :]
+            if idx >= 0 and (tail.fullmatch(rest) if last else not rest):
+                parts[j] = candidate
+                positions.append(idx)
+                break
+        else:
             return None
-        positions.append(idx)
     text = "".join(
         part + (line_ending(lines[first + j]) if j < len(parts) - 1 else "") for j, part in enumerate(parts)
     )
