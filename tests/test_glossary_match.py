@@ -164,3 +164,26 @@ def test_names_glossary_covers_the_seed_article():
                  "바우만 모스크바 국립공과대학", "이반 A. 아르하로프", "최준영", "한국산업기술대학교", "천성우",
                  "코리아헤럴드", "노벨상", "제1부사장", "국제담당 부총장", "총장", "경기도지사", "러시아", "한국"):
         assert name in found, name
+
+
+@pytest.mark.parametrize(
+    ("word", "at", "boundary"),
+    [
+        ("러시아연방", 3, True),  # a two-syllable noun follows
+        ("모스크바였다", 4, True),  # copula
+        ("이란성", 2, False),  # derivational suffix: fraternal (twins), not Iran
+        ("포르투갈어를", 4, False),  # the Portuguese language
+        ("로스비", 2, False),  # Rossby, not Ross + 비
+        ("한국어", 2, False),  # one morpheme
+    ],
+)
+def test_analyser_fallback(word: str, at: int, boundary: bool):
+    from bilingual.glossary.korean import kiwi_boundary
+
+    assert kiwi_boundary(word, at) is boundary
+
+
+def test_foreign_name_suffixes_are_compounds():
+    glossary = Glossary(entries=[Term("모리스", "Maurice", kind="person"), Term("워싱턴", "Washington", kind="place")])
+    got = [m.text for m in find_terms(glossary, "모리스씨는 워싱턴주에서 모리스비를 만났다.", "ko")]
+    assert got == ["모리스", "워싱턴"]

@@ -27,6 +27,7 @@ PARTICLES: tuple[str, ...] = (
     "라고", "이라고", "라는", "이라는", "라며", "이라며", "란", "이란", "인", "이던", "던",
     "이지만", "지만", "이면", "이어서", "여서", "이라", "이었고", "였고",
     "이었다면", "였다면", "이라면", "라면", "이었으며", "였으며", "이었던", "였던", "이기도", "이므로",
+    "였습니다", "이었습니다", "이든", "든", "에선", "엔", "이여", "여",
 )
 _PARTICLE_SET = frozenset(PARTICLES)
 _MAX_PARTICLE = max(len(p) for p in PARTICLES)
@@ -40,6 +41,9 @@ COMPOUND_HEADS: tuple[str, ...] = (
     "대사관", "대사", "총리", "대통령", "총장", "부총장", "교수", "기업", "업체", "법인", "본사",
     "출신", "소재", "주재", "국적", "경제", "정상", "언론", "대학", "방문", "방문단", "대표단",
     "대표", "공장", "진출", "투자", "시장", "교육청", "경찰", "경찰청", "소방", "소방본부",
+    # one-syllable suffixes after foreign names: 모리스씨, 워싱턴주, 버밍엄시, 뉴스위크지,
+    # 트리니다드섬, 러시아군, 자바식, 독일판, 브레멘급, 한국형, 웨스트버지니아대
+    "씨", "주", "시", "지", "섬", "군", "식", "판", "급", "형", "대",
 )
 _HEAD_SET = frozenset(COMPOUND_HEADS)
 
@@ -96,21 +100,30 @@ def kiwi_tokens(word: str) -> tuple[tuple[int, int, str], ...]:
 
 def kiwi_boundary(word: str, at: int) -> bool:
     """Does the analyser put a morpheme boundary at offset ``at`` of ``word``, followed by a
-    particle, ending, copula or noun (not a derivational suffix such as 성 in 이란성)?"""
+    particle, ending, copula, or a noun of two or more syllables?
+
+    Derivational suffixes (성 in 이란성) and one-syllable nouns are refused: after a
+    foreign name they are too often part of a longer name (로스|비 for Rossby) or make a
+    different word (포르투갈|어, the Portuguese language); the one-syllable suffixes that
+    do form compounds (씨, 주, 시, 군 …) are in ``COMPOUND_HEADS``.
+    """
     following = None
     for start, end, tag in kiwi_tokens(word):
         if start < at < end:
             return False
         if start == at and following is None:
-            following = tag
-    return following is not None and following.startswith(_KIWI_FOLLOWERS)
-
-
-_KIWI_FOLLOWERS = ("J", "E", "VCP", "NN", "SN", "SL")
+            following = (tag, end - start)
+    if following is None:
+        return False
+    tag, size = following
+    if tag.startswith(("J", "E", "VCP")):
+        return True
+    return tag.startswith(("NN", "SL", "SN")) and size >= 2
 
 
 def kiwi_noun_span(word: str, start: int, end: int) -> bool:
-    """Is ``word[start:end]`` made of whole morphemes, the first of them a noun or foreign word?"""
+    """Is ``word[start:end]`` made of whole morphemes, the first of them a noun or foreign word?
+    (The analyser-alone method of ``eval/glossary_match_accuracy.py``.)"""
     tokens = kiwi_tokens(word)
     first = None
     for t_start, t_end, tag in tokens:
