@@ -4,7 +4,9 @@ exactly, and a fake translation must keep every line break in place."""
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 import pytest
 from formats_helpers import fake_translate
@@ -55,3 +57,22 @@ def test_generated_round_trips(fmt: str, chunk: int) -> None:
                 assert 0 <= start < end <= len(block.text), seed
         translated = render(fake_translate(doc))
         assert line_breaks(translated) == line_breaks(text), seed
+
+
+def _repo_markdown() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "build", "dist")]
+        found += [Path(folder) / f for f in files if f.endswith(".md")]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", _repo_markdown(), ids=lambda p: p.name)
+def test_repository_markdown_round_trips(path: Path) -> None:
+    """Real Markdown written by people (this repository's own documentation)."""
+    text = path.read_bytes().decode("utf-8")
+    (doc,) = parse(text, "md")
+    assert render(doc) == text
+    translated = render(fake_translate(doc))
+    assert line_breaks(translated) == line_breaks(text)
