@@ -63,6 +63,8 @@ def test_every_char_in_exactly_one_place(text: str) -> None:
         ("천성우 기자 (swchun@heraldcorp.com)", BlockKind.BYLINE),
         ("(서울=연합뉴스)", BlockKind.BYLINE),
         ("(서울=연합뉴스) 홍길동 기자", BlockKind.BYLINE),
+        ("【서울=뉴시스】홍길동 기자", BlockKind.BYLINE),
+        ("[서울=뉴스1] 홍길동 기자 =", BlockKind.BYLINE),
         ("swchun@heraldcorp.com", BlockKind.BYLINE),
         ("Published : Oct. 25, 2012 - 19:41", BlockKind.DATELINE),
         ("Updated Oct. 26, 2012", BlockKind.DATELINE),
@@ -140,6 +142,20 @@ def test_yonhap_lead_is_a_byline_block_on_the_paragraph_line() -> None:
     assert (byline.kind, byline.text, byline.suffix) == (BlockKind.BYLINE, "(서울=연합뉴스) 홍길동 기자 =", " ")
     assert (paragraph.kind, paragraph.text) == (BlockKind.PARAGRAPH, "정부는 25일 발표했다.\n이어 설명했다.")
     assert doc.blocks[3].kind == BlockKind.BYLINE  # the e-mail line
+
+
+@pytest.mark.parametrize(
+    ("line", "byline", "rest"),
+    [
+        ("(서울=연합뉴스) 홍길동 기자 = 정부는 발표했다.", "(서울=연합뉴스) 홍길동 기자 =", "정부는 발표했다."),
+        ("【서울=뉴시스】홍길동 기자 = 정부는 발표했다.", "【서울=뉴시스】홍길동 기자 =", "정부는 발표했다."),
+        ("[서울=뉴스1] 김철수 기자 = 시는 밝혔다.", "[서울=뉴스1] 김철수 기자 =", "시는 밝혔다."),
+        ("(세종=연합뉴스) 정부는 발표했다.", "(세종=연합뉴스)", "정부는 발표했다."),
+    ],
+)
+def test_agency_lead_split(line: str, byline: str, rest: str) -> None:
+    (doc,) = parse("제목\n\n" + line + "\n", "txt")
+    assert [(b.kind, b.text) for b in doc.blocks[1:]] == [(BlockKind.BYLINE, byline), (BlockKind.PARAGRAPH, rest)]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ _KO_BYLINE = re.compile(
 )
 _EMAIL_LINE = re.compile(rf"[(<\[]?{_EMAIL}[)>\]]?")
 # "(서울=연합뉴스)" alone, or leading a paragraph: "(서울=연합뉴스) 홍길동 기자 = 정부는 ..."
-_AGENCY = r"\([^()=]{1,20}=[^()]{1,20}\)"
+_AGENCY = r"[(【\[][^()【】\[\]=]{1,20}=[^()【】\[\]]{1,20}[)】\]]"
 _AGENCY_LINE = re.compile(rf"{_AGENCY}(?:\s*{_KO_NAMES}\s*{_KO_REPORTER})?(?:\s*=)?")
 _AGENCY_LEAD = re.compile(rf"({_AGENCY}(?:\s*{_KO_NAMES}\s*{_KO_REPORTER})?(?:\s*=)?)(\s+)(?=\S)")
 
