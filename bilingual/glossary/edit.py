@@ -125,7 +125,8 @@ def add_term(path: str | Path, term: Term, *, create: bool = False) -> Term:
                 raise GlossaryError(
                     f"{existing.where}: {term.korean.strip()} -> {term.english.strip()} is already in the glossary"
                 )
-        if glossary.layout == "plain" and (term.korean_forms or term.wrong_english or term.note):
+        extra = term.korean_forms or term.wrong_english or term.note or term.kind != "other" or term.status != "approved"
+        if glossary.layout == "plain" and extra:
             raise GlossaryError(f"{path}: a plain two-column glossary holds only Korean and English")
         glossary.entries.append(replace(term, raw=""))
         glossary.invalidate()
