@@ -57,9 +57,17 @@ def test_gate_holds_for_the_stronger_output(strong_gate: Path):
     assert proc.returncode == 0, proc.stderr
 
 
-def test_gate_fails_on_the_weaker_output_and_says_why(strong_gate: Path):
+@pytest.fixture(scope="module")
+def weak_run(strong_gate: Path):
+    """One run of the weaker output against the stronger one's gate, with the stronger as baseline."""
+    out = strong_gate.parent / "weak.json"
     proc = run_cli("eval", "--corpus", "ntrex128", "--hyp", str(WEAK), "--metrics", "bleu,chrf++",
-                   "--gate", str(strong_gate))
+                   "--gate", str(strong_gate), "--baseline", str(STRONG), "--json", str(out))
+    return proc, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_gate_fails_on_the_weaker_output_and_says_why(weak_run):
+    proc, report = weak_run
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr
@@ -69,13 +77,11 @@ def test_gate_fails_on_the_weaker_output_and_says_why(strong_gate: Path):
     assert "bleu dropped 1.77 from baseline 27.85 to 26.07 (> max drop 0.5)" in line
     assert "chrf++ dropped 1.36 from baseline 53.44 to 52.08 (> max drop 0.5)" in line
     assert "FAIL bleu 26.07 < min 26.85" in proc.stdout
+    assert report["gate"]["passed"] is False  # the reports are written before the exit
 
 
-def test_paired_bootstrap_between_the_two_outputs(tmp_path: Path):
-    proc = run_cli("eval", "--corpus", "ntrex128", "--hyp", str(WEAK), "--baseline", str(STRONG),
-                   "--metrics", "bleu,chrf++", "--json", "-")
-    assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout)
+def test_paired_bootstrap_between_the_two_outputs(weak_run):
+    _, report = weak_run
     boot = report["significance"]["paired-bootstrap"]
     ar = report["significance"]["approximate-randomization"]
     for metric in ("bleu", "chrf++"):
