@@ -80,7 +80,7 @@ def held_out_glossary(glossary, system: str, sources, outputs):
     return dataclasses.replace(glossary, entries=entries, _cache={})
 
 
-def why_missed(check, hyp: str, ref: str, korean: str) -> tuple[str, str]:
+def why_missed(check, hyp: str, ref: str, korean: str, vocabulary: set[str]) -> tuple[str, str]:
     """('reference', '') | ('adjective', form) | ('unknown form', form) | ('not rendered', '')."""
     from bilingual.glossary.match import contains_term
     from bilingual.glossary.suggest import english_candidates, sound_similarity
@@ -92,19 +92,21 @@ def why_missed(check, hyp: str, ref: str, korean: str) -> tuple[str, str]:
     n_words = len(check.expected.split())
     import re
 
-    words = {w for w in re.findall(r"[^\W\d_][\w'’-]{3,}", hyp) if w.islower()}  # "caperno", "trump"
+    # lower-case words that are not English words of the references ("caperno", not "using")
+    words = {w for w in re.findall(r"[^\W\d_][\w'’-]{3,}", hyp) if w.islower() and w not in vocabulary}
     for span in english_candidates(hyp) | words:
         if span.lower() in ref_spans or len(span.split()) > n_words + 1:
             continue
-        score = max(
-            difflib.SequenceMatcher(None, span.lower(), check.expected.lower()).ratio(),
-            sound_similarity(korean, span),
-        )
+        spelling = difflib.SequenceMatcher(None, span.lower(), check.expected.lower()).ratio()
+        sound = sound_similarity(korean, span)
+        if span in words and not (spelling >= 0.6 or (sound >= 0.8 and abs(len(span) - len(check.expected)) <= 3)):
+            continue  # a lower-case word must look or sound very like the name
+        score = max(spelling, sound)
         if score > best_score:
             best, best_score = span, score
     if best and best_score >= 0.6:
         low, expected = best.lower(), check.expected.lower()
-        if low[:4] == expected[:4] and len(low) > len(expected) and re.search(r"(an|ian|ese|ish|i|ns)$", low):
+        if low[:4] == expected[:4] and low != expected and re.search(r"(an|ian|ese|ish|i|ns)$", low):
             return "adjective", best  # Indonesian for Indonesia
         return "unknown form", best
     return "not rendered", ""
@@ -142,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         att_rate = sum(c.found for c in attested) / len(attested) if attested else float("nan")
         return report, att_rate, len(attested)
 
+    import re
+
+    vocabulary = {w for ref in refs for w in re.findall(r"[^\W\d_][\w'’-]{3,}", ref) if w.islower()}
     rows = []
     signatures = {}
     misses_by_system = {}
@@ -175,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         misses = collections.defaultdict(lambda: {"n": 0, "why": collections.Counter(), "forms": collections.Counter()})
         for check in after_rep.missed:
             korean = check.source_form
-            why, form = why_missed(check, fixed[check.segment], refs[check.segment], korean)
+            why, form = why_missed(check, fixed[check.segment], refs[check.segment], korean, vocabulary)
             entry = misses[check.expected]
             entry["n"] += 1
             entry["why"][why] += 1
