@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -111,13 +112,14 @@ def test_tbx_uses_native_elements():
     assert "<note>says &quot;Rostec&quot;</note>" in tbx or '<note>says "Rostec"</note>' in tbx
 
 
-def test_tbx_from_another_tool_imports(tmp_path: Path):
-    tbx = """<?xml version="1.0" encoding="UTF-8"?>
-<martif type="TBX" xml:lang="en"><martifHeader><fileDesc><sourceDesc><p>x</p></sourceDesc></fileDesc></martifHeader>
+@pytest.mark.parametrize(("ko", "en"), [("ko", "en"), ("ko-KR", "en-US")])
+def test_tbx_from_another_tool_imports(tmp_path: Path, ko: str, en: str):
+    tbx = f"""<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="{en}"><martifHeader><fileDesc><sourceDesc><p>x</p></sourceDesc></fileDesc></martifHeader>
 <text><body>
-<termEntry id="t1"><langSet xml:lang="en"><tig><term>Moscow</term></tig><tig><term>Moskva</term>
+<termEntry id="t1"><langSet xml:lang="{en}"><tig><term>Moscow</term></tig><tig><term>Moskva</term>
 <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></tig></langSet>
-<langSet xml:lang="ko"><tig><term>모스크바</term></tig></langSet></termEntry>
+<langSet xml:lang="{ko}"><tig><term>모스크바</term></tig></langSet></termEntry>
 </body></text></martif>"""
     path = tmp_path / "other.tbx"
     path.write_text(tbx, encoding="utf-8")
@@ -211,3 +213,18 @@ def test_term_made_in_memory_writes_canonical_row():
     from bilingual.glossary.formats import format_row
 
     assert format_row(Term("이란", "Iran", kind="place")) == "이란\tIran\t\t\tplace\tapproved\t"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<martif><text><body><termEntry", "malformed TBX"),
+        ('<?xml version="1.0"?><martif type="TBX"><text><body><termEntry><langSet xml:lang="en"><tig><term>Moscow</term>'
+         "</tig></langSet></termEntry></body></text></martif>", "without a Korean (ko) term"),
+    ],
+)
+def test_bad_tbx_is_a_glossary_error(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "bad.tbx"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GlossaryError, match=re.escape(message)):
+        load_glossary(path)
