@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bilingual.errors import GlossaryError
 from bilingual.glossary import formats
-from bilingual.glossary.model import COLUMNS, KINDS, STATUSES, Comment, Glossary, Term
+from bilingual.glossary.model import COLUMNS, KINDS, STATUSES, Glossary, Term
 
 LOCK_TIMEOUT_S = 60.0
 _PAUSE_ENV = "BILINGUAL_GLOSSARY_TEST_PAUSE"

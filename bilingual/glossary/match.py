@@ -151,13 +151,13 @@ class Matcher:
             for probe in self._probes(ctx, w_start, w_end):
                 if probe < last_end:
                     continue
-                match = self._probe(ctx, probe, chained=False)
+                match = self._probe(ctx, probe)
                 while match is not None:
                     results.append(match)
                     last_end = match.end
                     # a term inside a compound may be followed by another term (경기도|지사)
                     if self.lang == "ko" and self.method == "combined" and _inside_word(text, match.end):
-                        match = self._probe(ctx, match.end, chained=True)
+                        match = self._probe(ctx, match.end)
                     else:
                         match = None
                 if last_end > probe:
@@ -176,7 +176,7 @@ class Matcher:
             return [w_start + s for s in seen]
         return (w_start,)
 
-    def _probe(self, ctx: _Context, start: int, *, chained: bool) -> TermMatch | None:
+    def _probe(self, ctx: _Context, start: int) -> TermMatch | None:
         chunk_orig = ctx.chunk_orig
         k = bisect_right(chunk_orig, start) - 1
         if k < 0:
@@ -200,12 +200,12 @@ class Matcher:
             j = k if last < chunk_end else bisect_right(chunk_norm, last) - 1
             end = chunk_orig[j] + (last - chunk_norm[j]) + 1
             for cand in candidates:
-                if self._accept(ctx, cand, start, end, length, chained=chained):
+                if self._accept(ctx, cand, start, end, length):
                     end = _with_trailing(ctx.text, end, cand.form)
                     return TermMatch(start, end, ctx.text[start:end], cand.term, cand.form, cand.wrong)
         return None
 
-    def _accept(self, ctx: _Context, cand: _Candidate, start: int, end: int, length: int, *, chained: bool) -> bool:
+    def _accept(self, ctx: _Context, cand: _Candidate, start: int, end: int, length: int) -> bool:
         text = ctx.text
         if end - start != length and not self._separators_ok(text, start, end, cand, length):
             return False
@@ -325,7 +325,7 @@ def find_terms(glossary: Glossary, text: str, lang: str, *, method: str = "combi
 
 @lru_cache(maxsize=4096)
 def _single(surface: str, lang: str) -> Matcher:
-    term = Term(surface, surface) if lang == "ko" else Term(surface, surface)
+    term = Term(surface, surface)  # a stand-in: only the surface matters
     return Matcher([(term, surface, False)], lang)
 
 
