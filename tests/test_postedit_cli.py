@@ -55,6 +55,16 @@ def test_apply_writes_output_and_report(files):
     assert "3 segments, 3 terms: 1 applied, 2 repaired (2 edits), 0 missed" in result.output
 
 
+def test_apply_reads_cp949_source(files):
+    files["source"].write_bytes("캐버노는 팔루에 갔다.\n그는 말했다.\n팔루의 지진\n".encode("cp949"))
+    result = run(
+        "glossary", "apply", "-s", str(files["source"]), "--hyp", str(files["hyp"]), "-o", str(files["out"]),
+        "-g", str(files["glossary"]),
+    )
+    assert result.exit_code == 0, result.output
+    assert files["out"].read_text(encoding="utf-8").startswith("Kavanaugh went to Palu.\n")
+
+
 def test_apply_to_stdout_keeps_missing_final_newline(files):
     files["hyp"].write_text("Cabrino went to Fallu.\nHe said.\nThe Palu earthquake", encoding="utf-8")
     result = run(
@@ -72,7 +82,8 @@ def test_apply_to_stdout_keeps_missing_final_newline(files):
         ({"hyp": "Cabrino went to Fallu.\nHe said.\n"}, "3 segments and the translation 2"),
         ({"hyp": ""}, "is empty"),
         ({"hyp": None}, "translation file not found"),
-        ({"hyp": b"\xff\xfe\x00bad"}, "not UTF-8"),
+        ({"hyp": b"abc\x00\x01\x02\x03def\x00"}, "looks binary"),
+        ({"hyp": b"\x80\x81 \xfe\xff bad"}, "cannot detect the encoding"),
         ({"glossary": "korean\tenglish\n캐버노\n"}, "g.tsv"),
     ],
 )

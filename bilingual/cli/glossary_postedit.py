@@ -14,9 +14,14 @@ import typer
 
 
 def _read_lines(path: Path, what: str) -> tuple[list[str], bool]:
-    """Lines of a one-segment-a-line UTF-8 file (or "-" for stdin), and whether it ended with a newline."""
+    """Lines of a one-segment-a-line file (or "-" for stdin), and whether it ended with a newline.
+
+    The encoding is detected by helper [F]'s ``bilingual.encoding.decode`` (UTF-8, UTF-16, CP949/EUC-KR).
+    """
+    from bilingual.encoding import decode
     from bilingual.errors import InputError
 
+    name = "<stdin>" if str(path) == "-" else str(path)
     try:
         data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
@@ -25,14 +30,7 @@ def _read_lines(path: Path, what: str) -> tuple[list[str], bool]:
         raise InputError(f"{what} must be a file, not a folder: {path}") from None
     except OSError as exc:
         raise InputError(f"cannot read {what} file {path}: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{what} file {path} is not UTF-8 (byte {exc.start})") from None
-    if "\x00" in text:
-        raise InputError(f"{what} file {path} looks binary (NUL bytes)")
-    if not text:
-        raise InputError(f"{what} file {path} is empty")
+    text = decode(data, name=f"{what} file {name}")
     trailing = text.endswith("\n")
     lines = text.split("\n")
     if trailing:
