@@ -163,7 +163,7 @@ def is_local(model: str) -> bool:
     return model.rstrip("/").count("/") > 1  # Hub ids are "name" or "owner/name"
 
 
-def locate(model: str, *, revision: str | None = None) -> LocatedModel:
+def locate(model: str, *, revision: str | None = None, cache_dir: str | Path | None = None) -> LocatedModel:
     """Find ``model`` (a local folder or a Hub id) on disk, downloading it only if needed.
 
     Raises ModelUnavailableError for a folder that is not a model, and for a Hub
@@ -181,10 +181,10 @@ def locate(model: str, *, revision: str | None = None) -> LocatedModel:
 
     known = known_model(model)
     pinned = revision or (known.revision if known else None)
-    cached = cached_snapshot(model, revision=pinned)
+    cached = cached_snapshot(model, revision=pinned, cache_dir=cache_dir)
     if cached is not None:
         return LocatedModel(name=model, path=cached, revision=pinned, known=known)
-    return LocatedModel(name=model, path=_download(model, pinned), revision=pinned, known=known)
+    return LocatedModel(name=model, path=_download(model, pinned, cache_dir), revision=pinned, known=known)
 
 
 def _unavailable(model: str, reason: str) -> ModelUnavailableError:
@@ -194,12 +194,12 @@ def _unavailable(model: str, reason: str) -> ModelUnavailableError:
     )
 
 
-def cached_snapshot(repo: str, *, revision: str | None = None) -> Path | None:
+def cached_snapshot(repo: str, *, revision: str | None = None, cache_dir: str | Path | None = None) -> Path | None:
     """The cached snapshot folder of ``repo`` (at ``revision``) holding config.json and weights, or None."""
     from huggingface_hub import try_to_load_from_cache
 
     try:
-        config = try_to_load_from_cache(repo, "config.json", revision=revision)
+        config = try_to_load_from_cache(repo, "config.json", revision=revision, cache_dir=cache_dir)
     except ValueError:  # malformed repo id
         return None
     if not isinstance(config, str):
@@ -214,7 +214,7 @@ def _weights_in(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.safetensors")) or sorted(folder.glob("pytorch_model*.bin"))
 
 
-def _download(model: str, revision: str | None) -> Path:
+def _download(model: str, revision: str | None, cache_dir: str | Path | None = None) -> Path:
     """Download the checkpoint files of ``model``: safetensors weights when the repo has them."""
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
@@ -233,6 +233,7 @@ def _download(model: str, revision: str | None) -> Path:
             model,
             revision=info.sha or revision,
             allow_patterns=[*_CHECKPOINT_FILES, *weights, "*.safetensors.index.json"],
+            cache_dir=cache_dir,
         )
     except ModelUnavailableError:
         raise
@@ -261,7 +262,7 @@ class ModelListing:
     note: str
 
 
-def list_models() -> list[ModelListing]:
+def list_models(cache_dir: str | Path | None = None) -> list[ModelListing]:
     """Known models with their defaults, licences and whether a copy is in the local cache."""
     defaults = {repo: f"{s}->{t}" for (s, t), repo in DEFAULT_MODELS.items()}
     rows = []
@@ -273,20 +274,21 @@ def list_models() -> list[ModelListing]:
                 directions=", ".join(f"{s}->{t}" for s, t in known.directions),
                 licence=known.licence,
                 default_for=defaults.get(repo, ""),
-                cached=cached_snapshot(repo, revision=known.revision) or cached_snapshot(repo),
+                cached=cached_snapshot(repo, revision=known.revision, cache_dir=cache_dir)
+                or cached_snapshot(repo, cache_dir=cache_dir),
                 note=known.note,
             )
         )
     return rows
 
 
-def cached_translation_models() -> list[tuple[str, Path]]:
+def cached_translation_models(cache_dir: str | Path | None = None) -> list[tuple[str, Path]]:
     """Other seq2seq translation checkpoints found in the local Hugging Face cache."""
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
     try:
-        cache = scan_cache_dir()
+        cache = scan_cache_dir(cache_dir)
     except (CacheNotFound, OSError, ValueError):  # no cache folder yet
         return []
     found = []

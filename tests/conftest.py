@@ -31,3 +31,10 @@ def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from bilingual.testing.tiny_model import build_m2m100
 
     return build_m2m100(tmp_path_factory.mktemp("tiny-m2m100"))
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bilingual.testing.tiny_model import build_nllb
+
+    return build_nllb(tmp_path_factory.mktemp("tiny-nllb"))

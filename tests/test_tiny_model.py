@@ -30,6 +30,15 @@ M2M100_FILES = {
     "special_tokens_map.json",
     "model.safetensors",
 }
+NLLB_FILES = {
+    "config.json",
+    "generation_config.json",
+    "sentencepiece.bpe.model",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "model.safetensors",
+}
 
 
 @pytest.mark.parametrize(
@@ -38,6 +47,7 @@ M2M100_FILES = {
         ("tiny_marian_ko_en", MARIAN_FILES, "MarianTokenizer", "MarianMTModel"),
         ("tiny_marian_en_ko", MARIAN_FILES, "MarianTokenizer", "MarianMTModel"),
         ("tiny_m2m100", M2M100_FILES, "M2M100Tokenizer", "M2M100ForConditionalGeneration"),
+        ("tiny_nllb", NLLB_FILES, "NllbTokenizer", "M2M100ForConditionalGeneration"),
     ],
 )
 def test_layout_and_auto_loading(request, fixture, files, tokenizer_class, model_class):

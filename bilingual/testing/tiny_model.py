@@ -15,7 +15,7 @@ makes it win a few tokens later (about 5-10 tokens with greedy or beam
 search). ``eos_bias=50, length_decay=None`` gives a model whose output is
 always empty unless a minimum length is forced (to test that retry path).
 
-Shell: ``python -m bilingual.testing.tiny_model OUT_DIR [--arch marian|m2m100]``.
+Shell: ``python -m bilingual.testing.tiny_model OUT_DIR [--arch marian|m2m100|nllb]``.
 """
 
 from __future__ import annotations
@@ -256,6 +256,76 @@ def build_m2m100(
     return out
 
 
+def build_nllb(
+    out_dir: str | Path,
+    *,
+    d_model: int = 16,
+    encoder_layers: int = 2,
+    decoder_layers: int = 2,
+    heads: int = 2,
+    ffn_dim: int = 32,
+    vocab_size: int = 1500,
+    seed: int = 0,
+    eos_bias: float = -5.0,
+    length_decay: tuple[int, float] | None = (3, 1.5),
+) -> Path:
+    """Write a tiny NLLB-200 checkpoint laid out like ``facebook/nllb-200-distilled-600M``.
+
+    An M2M100 model with the NLLB tokenizer (``tokenizer.json`` converted from
+    the SentencePiece model, with the 202 ``kor_Hang``-style language codes).
+    """
+    import torch
+    from transformers import GenerationConfig, M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+    _check_args("ko", "en", d_model, heads)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    proto = _train_spm(sample_lines("ko") + sample_lines("en"), vocab_size, lang=None, model_type="bpe")
+    (out / "sentencepiece.bpe.model").write_bytes(proto)
+    (out / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "NllbTokenizer"}), encoding="utf-8")
+    tokenizer = NllbTokenizer.from_pretrained(
+        out, src_lang="kor_Hang", tgt_lang="eng_Latn", extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES)
+    )
+    model_vocab = len(tokenizer)
+    config = M2M100Config(
+        vocab_size=model_vocab,
+        d_model=d_model,
+        encoder_layers=encoder_layers,
+        decoder_layers=decoder_layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn_dim,
+        decoder_ffn_dim=ffn_dim,
+        max_position_embeddings=1024,
+        scale_embedding=True,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        dropout=0.0,
+        init_std=_INIT_STD,
+    )
+    config.architectures = ["M2M100ForConditionalGeneration"]
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(config).eval()
+    generation = GenerationConfig(
+        bos_token_id=0,
+        decoder_start_token_id=2,
+        eos_token_id=2,
+        pad_token_id=1,
+        max_length=200,
+        exponential_decay_length_penalty=length_decay,
+    )
+    lang_ids = tokenizer.convert_tokens_to_ids(list(FAIRSEQ_LANGUAGE_CODES))
+    bad_ids = [0, 1, 3, *lang_ids, *range(len(tokenizer), model_vocab)]
+    _apply_output_bias(model, _output_bias(model_vocab, eos_token_id=2, eos_bias=eos_bias, bad_ids=bad_ids))
+    special = {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
+               "cls_token": "<s>", "mask_token": "<mask>", "additional_special_tokens": list(FAIRSEQ_LANGUAGE_CODES)}
+    _save(out, model, generation, tokenizer, special)
+    return out
+
+
 def _save(out: Path, model, generation, tokenizer, special_tokens: dict) -> None:
     from transformers.utils import logging as hf_logging
 
@@ -303,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Build a tiny random-weight translation checkpoint (for tests and benchmarks).",
     )
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--arch", choices=("marian", "m2m100"), default="marian")
+    parser.add_argument("--arch", choices=("marian", "m2m100", "nllb"), default="marian")
     parser.add_argument("--from", dest="source_lang", choices=LANGS, default="ko", help="Marian only")
     parser.add_argument("--to", dest="target_lang", choices=LANGS, default="en", help="Marian only")
     parser.add_argument("--d-model", type=int, default=16)
@@ -313,8 +383,10 @@ def main(argv: list[str] | None = None) -> int:
         path = build_marian(
             args.out_dir, source_lang=args.source_lang, target_lang=args.target_lang, d_model=args.d_model, seed=args.seed
         )
-    else:
+    elif args.arch == "m2m100":
         path = build_m2m100(args.out_dir, d_model=args.d_model, seed=args.seed)
+    else:
+        path = build_nllb(args.out_dir, d_model=args.d_model, seed=args.seed)
     print(path)
     return 0
 
