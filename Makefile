@@ -17,5 +17,12 @@ install: $(BIN)/python
 test: install
 	$(BIN)/python -m pytest -q
 
+# Translate the Korean seed article with the default model (from the Hugging
+# Face cache or the Hub), or with a model folder: make translate-seed MODEL=DIR
+SEED ?= corpora/seed/articles/koreaherald-2012-10-25-gyeonggi-russian-tech.ko.txt
+MODEL ?=
+translate-seed: install
+	$(BIN)/bilingual translate $(SEED) --from ko --to en --glossary glossaries/names.tsv $(if $(MODEL),--model $(MODEL))
+
 clean:
 	rm -rf $(VENV) .pytest_cache
