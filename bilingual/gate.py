@@ -242,9 +242,17 @@ def baseline_document(
     segments: int,
     scores: dict[str, float],
     signatures: dict[str, str],
+    glossaries: list[Path] | None = None,
 ) -> dict[str, Any]:
-    """What ``--write-baseline`` stores: the numbers next to how they were made."""
-    return {
+    """What ``--write-baseline`` stores: the numbers next to how they were made.
+
+    The glossaries behind a term success rate are recorded by path and
+    SHA-256 (for people reading the baseline; the gate does not refuse a
+    changed glossary, whose edits are expected).
+    """
+    import hashlib
+
+    doc: dict[str, Any] = {
         "corpus": corpus,
         "from": source_lang,
         "to": target_lang,
@@ -253,6 +261,11 @@ def baseline_document(
         "scores": scores,
         "signatures": signatures,
     }
+    if glossaries:
+        doc["glossaries"] = [
+            {"path": str(g), "sha256": hashlib.sha256(Path(g).read_bytes()).hexdigest()} for g in glossaries
+        ]
+    return doc
 
 
 def _sig_fields(signature: str) -> dict[str, str]:
@@ -292,18 +305,23 @@ class BarCheck:
     current: float | None = None
 
     def describe(self) -> str:
+        d = 4 if self.metric == "term_success_rate" else 2  # a 0-1 share vs. metric points
         if self.value is None:
             return f"{self.metric}: no value (bar {self.kind} {self.bar:g})"
         if self.kind == "min":
             rel = ">=" if self.passed else "<"
-            return f"{self.metric} {self.value:.2f} {rel} min {self.bar:g}"
+            return f"{self.metric} {self.value:.{d}f} {rel} min {self.bar:g}"
         if self.kind == "max":
             rel = "<=" if self.passed else ">"
-            return f"{self.metric} {self.value:.2f} {rel} max {self.bar:g}"
-        worse = "rose" if self.metric in LOWER_IS_BETTER else "dropped"
+            return f"{self.metric} {self.value:.{d}f} {rel} max {self.bar:g}"
         rel = "<=" if self.passed else ">"
+        half = 0.5 * 10**-d
+        if self.value < half:
+            change = f"improved by {-self.value:.{d}f}" if self.value <= -half else "did not change"
+        else:
+            change = f"{'rose' if self.metric in LOWER_IS_BETTER else 'dropped'} {self.value:.{d}f}"
         return (
-            f"{self.metric} {worse} {self.value:.2f} from baseline {self.baseline:.2f} to {self.current:.2f} "
+            f"{self.metric} {change} from baseline {self.baseline:.{d}f} to {self.current:.{d}f} "
             f"({rel} max drop {self.bar:g})"
         )
 

@@ -16,6 +16,7 @@ from bilingual.eval_run import EvalRun
 
 METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}
 CHART_METRIC = "chrf++"
+TOP_MISSED = 20
 ARROW = "\u2192"
 
 
@@ -107,6 +108,14 @@ def report_json(runs: Sequence[EvalRun]) -> dict[str, Any]:
     }
 
 
+def missed_by_term(terms) -> list[tuple[tuple[str, str], list]]:
+    """Missed term checks grouped by (expected, source form), most frequent first."""
+    groups: dict[tuple[str, str], list] = {}
+    for c in terms.missed:
+        groups.setdefault((c.expected, c.source_form), []).append(c)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
 # --------------------------------------------------------------------------- Markdown
 
 
@@ -144,10 +153,13 @@ def _run_markdown(run: EvalRun) -> list[str]:
     if run.terms is not None:
         rate = "n/a (no glossary term in the sources)" if run.terms.rate is None else f"{run.terms.rate:.1%}"
         lines += ["", f"Term success rate: {rate} ({run.terms.matched} of {run.terms.total} glossary terms)."]
-        for c in run.terms.missed[:20]:
-            lines.append(f"- missed `{c.expected}` for `{c.source_form}` in {c.article_id} (segment {c.segment + 1})")
-        if len(run.terms.missed) > 20:
-            lines.append(f"- ... and {len(run.terms.missed) - 20} more (see the JSON report)")
+        groups = missed_by_term(run.terms)
+        if groups:
+            lines += ["", f"Most often missed ({len(groups)} distinct terms; every miss is in the JSON report):", ""]
+        for (expected, source_form), checks in groups[:TOP_MISSED]:
+            arts = sorted({c.article_id for c in checks})
+            where = ", ".join(arts[:3]) + (" ..." if len(arts) > 3 else "")
+            lines.append(f"- `{expected}` for {source_form}: {len(checks)}x ({where})")
     lines += ["", "Signatures (sacrebleu):", ""]
     for name, sig in run.scores.signatures.items():
         lines.append(f"- {METRIC_LABELS.get(name, name)}: `{sig}`")
@@ -191,7 +203,7 @@ def report_markdown(runs: Sequence[EvalRun]) -> str:
     gated = [r for r in runs if r.gate is not None]
     if gated:
         ok = all(r.gate.passed for r in gated)
-        lines += [f"Quality gate: **{'PASSED' if ok else 'FAILED'}** ({len(gated)} checks)", ""]
+        lines += [f"Quality gate: **{'PASSED' if ok else 'FAILED'}** ({len(gated)} check{'s' if len(gated) > 1 else ''})", ""]
     for run in runs:
         lines += _run_markdown(run) + [""]
     return "\n".join(lines).rstrip() + "\n"
@@ -346,19 +358,6 @@ def _run_html(run: EvalRun) -> list[str]:
     for name, sig in run.scores.signatures.items():
         out.append(f"<li>{_e(METRIC_LABELS.get(name, name))}: <code>{_e(sig)}</code></li>")
     out.append("</ul>")
-    if run.terms is not None:
-        rate = "n/a" if run.terms.rate is None else f"{run.terms.rate:.1%}"
-        out.append(
-            f"<p>Term success rate: <strong>{rate}</strong> ({run.terms.matched} of {run.terms.total}).</p>"
-        )
-        if run.terms.missed:
-            out.append("<ul>")
-            for c in run.terms.missed:
-                out.append(
-                    f"<li>missed <code>{_e(c.expected)}</code> for <code>{_e(c.source_form)}</code> in "
-                    f"{_e(c.article_id)} (segment {c.segment + 1})</li>"
-                )
-            out.append("</ul>")
     if run.gate is not None:
         cls = "pass" if run.gate.passed else "fail"
         out.append(
@@ -379,6 +378,29 @@ def _run_html(run: EvalRun) -> list[str]:
             f"<figure>{svg_segment_histogram(run)}<figcaption>Sentence-level {METRIC_LABELS[chart_metric(run)]} of the "
             f"{len(run.hyps)} segments</figcaption></figure>"
         )
+    if run.terms is not None:
+        rate = "n/a" if run.terms.rate is None else f"{run.terms.rate:.1%}"
+        out.append(
+            f"<h3>Glossary terms</h3><p>Term success rate: <strong>{rate}</strong> "
+            f"({run.terms.matched} of {run.terms.total} terms found in the sources).</p>"
+        )
+        if run.terms.missed:
+            groups = missed_by_term(run.terms)
+            out.append(f"<p>Most often missed ({len(groups)} distinct terms):</p><table>")
+            out.append("<tr><th>expected</th><th>source</th><th>misses</th><th>articles</th></tr>")
+            for (expected, source_form), checks in groups[:TOP_MISSED]:
+                arts = sorted({c.article_id for c in checks})
+                out.append(
+                    f"<tr><td><code>{_e(expected)}</code></td><td>{_e(source_form)}</td><td>{len(checks)}</td>"
+                    f"<td>{_e(', '.join(arts[:3]) + (' ...' if len(arts) > 3 else ''))}</td></tr>"
+                )
+            out.append(f"</table><details><summary>all {len(run.terms.missed)} misses</summary><ul>")
+            for c in run.terms.missed:
+                out.append(
+                    f"<li>missed <code>{_e(c.expected)}</code> for {_e(c.source_form)} in "
+                    f"{_e(c.article_id)} (segment {c.segment + 1})</li>"
+                )
+            out.append("</ul></details>")
     if run.worst:
         out.append(f"<h3>{len(run.worst)} worst segments (sentence {METRIC_LABELS[run.worst[0].metric]})</h3>")
         for w in run.worst:

@@ -131,6 +131,7 @@ def eval_command(
         doc = baseline_document(
             corpus=run.corpus.name, source_lang=run.source_lang, target_lang=run.target_lang, system=run.system,
             segments=len(run.hyps), scores=run.values(), signatures=dict(run.scores.signatures),
+            glossaries=jobs[0][6],
         )
         doc["scores"] = {k: v for k, v in doc["scores"].items() if v is not None}
         write_baseline.parent.mkdir(parents=True, exist_ok=True)
