@@ -94,7 +94,7 @@ def why_missed(check, hyp: str, ref: str, korean: str, vocabulary: set[str]) -> 
 
     # lower-case words that are not English words of the references ("caperno", not "using")
     words = {w for w in re.findall(r"[^\W\d_][\w'’-]{3,}", hyp) if w.islower() and w not in vocabulary}
-    for span in english_candidates(hyp) | words:
+    for span in sorted(english_candidates(hyp) | words):
         if span.lower() in ref_spans or len(span.split()) > n_words + 1:
             continue
         spelling = difflib.SequenceMatcher(None, span.lower(), check.expected.lower()).ratio()
