@@ -145,9 +145,23 @@ class Matcher:
 
         results: list[TermMatch] = []
         last_end = 0
+        lengths = self.lengths
+        lower = self.lang == "en"
+        ignorable = self._ignorable
+        by_morpheme = self.method == "kiwi" and self.lang == "ko"
+        size = len(text)
         for w_start, w_end in words:
             if w_start < last_end:
                 continue
+            if not by_morpheme:
+                # cheap filter on the original text: no key starts like this word
+                first = text[w_start].lower() if lower else text[w_start]
+                if w_start + 1 < size:
+                    second = text[w_start + 1].lower() if lower else text[w_start + 1]
+                    if not ignorable(second) and first + second not in lengths and first not in lengths:
+                        continue
+                elif first not in lengths:
+                    continue
             for probe in self._probes(ctx, w_start, w_end):
                 if probe < last_end:
                     continue
