@@ -296,3 +296,14 @@ def test_llama_load_failure_is_one_clean_error(monkeypatch, gguf_file) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", fake_llama_module(fail="Failed to load model from file"))
     with pytest.raises(ModelUnavailableError, match="cannot load .*Failed to load model"):
         load_engine(str(gguf_file), source_lang="ko", target_lang="en")
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_threads_wait_passively_unless_the_user_says_otherwise(monkeypatch, gguf_file, before, after) -> None:
+    if before is None:
+        monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    else:
+        monkeypatch.setenv("OMP_WAIT_POLICY", before)
+    monkeypatch.setitem(sys.modules, "llama_cpp", fake_llama_module())
+    load_engine(str(gguf_file), source_lang="ko", target_lang="en")
+    assert __import__("os").environ["OMP_WAIT_POLICY"] == after
