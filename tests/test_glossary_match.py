@@ -187,3 +187,13 @@ def test_foreign_name_suffixes_are_compounds():
     glossary = Glossary(entries=[Term("모리스", "Maurice", kind="person"), Term("워싱턴", "Washington", kind="place")])
     got = [m.text for m in find_terms(glossary, "모리스씨는 워싱턴주에서 모리스비를 만났다.", "ko")]
     assert got == ["모리스", "워싱턴"]
+
+
+def test_decomposed_hangul_is_matched_with_original_offsets():
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "김문수 경기도지사는 모스크바에서")
+    got = [(m.text, m.term.korean) for m in find_terms(load_glossary(NAMES), text, "ko")]
+    assert [(unicodedata.normalize("NFC", t), k) for t, k in got] == [
+        ("김문수", "김문수"), ("경기도지사", "경기도지사"), ("모스크바", "모스크바")]
+    assert all(t == unicodedata.normalize("NFD", k) for t, k in got)  # spans of the original text

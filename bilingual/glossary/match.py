@@ -25,6 +25,7 @@ A candidate is accepted when
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ LANGS = ("ko", "en")
 METHODS = ("combined", "particles", "kiwi")
 
 _WORD = re.compile(r"[^\W_]+")
+_JAMO = re.compile("[\u1100-\u11ff]")
+_JAMO_SYLLABLE = re.compile("[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?")
 _KEEP = {"ko": re.compile(r"\S+"), "en": re.compile(r"[^\s\-\u2010\u2011\u2012\u2013.]+")}
 
 
@@ -138,6 +141,11 @@ class Matcher:
     def find(self, text: str) -> list[TermMatch]:
         if not self.index or not text:
             return []
+        if _JAMO.search(text):  # decomposed Hangul (NFD, e.g. text from macOS): match on NFC
+            return self._find_decomposed(text)
+        return self._find_plain(text)
+
+    def _find_plain(self, text: str) -> list[TermMatch]:
         norm, chunk_orig, chunk_norm = _normalise_chunks(text, self.lang)
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         word_starts = [s for s, _ in words]
@@ -179,6 +187,28 @@ class Matcher:
         return results
 
     # -------------------------------------------------------------- internals
+
+    def _find_decomposed(self, text: str) -> list[TermMatch]:
+        """Compose conjoining jamo into syllables, match, and map offsets back to ``text``."""
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []  # original span of each composed character
+        position = 0
+        for m in _JAMO_SYLLABLE.finditer(text):
+            for i in range(position, m.start()):
+                parts.append(text[i])
+                spans.append((i, i + 1))
+            parts.append(unicodedata.normalize("NFC", m.group()))
+            spans.append((m.start(), m.end()))
+            position = m.end()
+        for i in range(position, len(text)):
+            parts.append(text[i])
+            spans.append((i, i + 1))
+        composed = "".join(parts)  # each L+V(+T) cluster composes to exactly one syllable
+        result = []
+        for m in self._find_plain(composed):
+            start, end = spans[m.start][0], spans[m.end - 1][1]
+            result.append(TermMatch(start, end, text[start:end], m.term, m.form, m.wrong))
+        return result
 
     def _probes(self, ctx: _Context, w_start: int, w_end: int) -> Iterable[int]:
         if self.method == "kiwi" and self.lang == "ko":
