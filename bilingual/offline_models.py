@@ -209,3 +209,21 @@ def _verified(path: Path, model: OfflineModel) -> bool:
         and record.get("size") == stat.st_size
         and record.get("mtime_ns") == stat.st_mtime_ns
     )
+
+
+def listing_lines(*, cache_dir: Path | None = None) -> list[str]:
+    """The lines ``bilingual models`` prints for the offline models."""
+    lines = ["offline models (llama-cpp engine, installed from PyPI, no download at run time):"]
+    for row in list_offline_models(cache_dir=cache_dir):
+        m = row.model
+        directions = ", ".join(f"{s}->{t}" for s, t in m.directions)
+        quality = "  demonstration quality, never a default" if m.demo_quality else ""
+        lines.append(f"{m.name}  [{directions}]  {m.licence}  sha256 {m.sha256[:12]}{quality}")
+        if row.assembled:
+            state = f"assembled: {row.path}"
+        elif row.installed:
+            state = f"installed; assembled into {row.path} on first use"
+        else:
+            state = f"not installed: {INSTALL_LLM}"
+        lines.append(f"    {state}")
+    return lines

@@ -36,6 +36,10 @@ def list_models() -> None:
         typer.echo("other translation models in the local cache:")
         for repo, path in others:
             typer.echo(f"{repo}  {path}")
+    from bilingual.offline_models import listing_lines
+
+    for line in listing_lines():
+        typer.echo(line)
     typer.echo("Any local model folder works too: bilingual translate ARTICLE --model /path/to/folder")
 
 

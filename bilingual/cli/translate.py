@@ -61,6 +61,7 @@ def translate(
     from bilingual.formats import plan_outputs, read_inputs, write_outputs
     from bilingual.language import resolve_direction
     from bilingual.models import LicenceWarning
+    from bilingual.offline_models import DemoQualityWarning
     from bilingual.translate import EmptyTranslationError, Translator
 
     if engine is not None and engine not in ENGINE_NAMES:
@@ -83,6 +84,7 @@ def translate(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LicenceWarning)
+        warnings.simplefilter("always", DemoQualityWarning)
         translator = Translator.from_pretrained(
             model,
             source_lang=source,
@@ -97,7 +99,7 @@ def translate(
         )
     if not quiet:
         for warning in caught:
-            if issubclass(warning.category, LicenceWarning):
+            if issubclass(warning.category, (LicenceWarning, DemoQualityWarning)):
                 typer.echo(f"warning: {warning.message}", err=True)
 
     show_progress = not quiet and sys.stderr.isatty() and (output is not None or sys.stdout.isatty())

@@ -28,6 +28,7 @@ tokens. Whatever was done is recorded in :attr:`LlamaCppEngine.last_notes`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -474,6 +475,13 @@ def import_llama_cpp():
     return llama_cpp
 
 
+def _quiet(llama_cpp):
+    """llama-cpp-python's own stdout/stderr silencer (fd level), or nothing if this version lacks it."""
+    utils = getattr(llama_cpp, "_utils", None)
+    silencer = getattr(utils, "suppress_stdout_stderr", None)
+    return silencer(disable=False) if silencer is not None else contextlib.nullcontext()
+
+
 def _check_gguf(path: Path) -> None:
     if not path.is_file():
         raise ModelUnavailableError(f"GGUF model file {path} does not exist")
@@ -525,15 +533,16 @@ def load(
         raise ModelUnavailableError("--device cuda: this llama-cpp-python build has no GPU support (it was built for CPU)")
     n_threads = threads or default_threads()
     try:
-        llm = llama_cpp.Llama(
-            model_path=str(path),
-            n_ctx=n_ctx,
-            n_threads=n_threads,
-            n_threads_batch=n_threads,
-            n_gpu_layers=-1 if base_device == "cuda" else 0,
-            seed=0,
-            verbose=False,
-        )
+        with _quiet(llama_cpp):  # llama.cpp prints notes (e.g. about its SWA cache) even when not verbose
+            llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_gpu_layers=-1 if base_device == "cuda" else 0,
+                seed=0,
+                verbose=False,
+            )
     except (ValueError, RuntimeError, OSError) as exc:
         reason = " ".join(str(exc).split()) or exc.__class__.__name__
         raise ModelUnavailableError(f"llama.cpp cannot load {path}: {reason}") from None
