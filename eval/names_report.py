@@ -168,6 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         s_held = scores_from_stats(stats_held, "en")
         counts = result.counts()
         changed = sum(1 for a, b in zip(hyps, fixed) if a != b)
+        # edit precision: does the English original have the name written in, and not the word taken out?
+        from bilingual.glossary.match import find_surface
+
+        edits = [(seg.index, e) for seg in result.segments for e in seg.edits]
+        confirmed = sum(1 for i, e in edits if find_surface(refs[i], e.english, "en"))
+        suspicious = sum(
+            1 for i, e in edits if find_surface(refs[i], e.old.strip(), "en") and not find_surface(refs[i], e.english, "en")
+        )
         rows.append(
             dict(
                 name=name, terms=before_rep.total, attested=n_att, before=before_rep.rate, after=after_rep.rate,
@@ -175,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 bleu=(s_before["bleu"], s_after["bleu"], s_held["bleu"]),
                 chrf=(s_before["chrf++"], s_after["chrf++"], s_held["chrf++"]),
                 sig=sig, sig_held=sig_held, counts=counts, changed=changed,
+                edits=len(edits), confirmed=confirmed, suspicious=suspicious,
             )
         )
         misses = collections.defaultdict(lambda: {"n": 0, "why": collections.Counter(), "forms": collections.Counter()})
@@ -228,16 +237,22 @@ def write_report(rows, misses_by_system, signatures, args, folder, n_terms, seco
         "",
         "## Term success and scores",
         "",
-        "| system | terms (attested) | term success before → after (held-out) | attested before → after (held-out) | segments changed | repaired / missed |",
-        "|---|---|---|---|---|---|",
+        "| system | terms (attested) | term success before → after (held-out) | attested before → after (held-out) | segments changed | repaired / missed | edits: name in reference / word of reference removed |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         c = r["counts"]
         out.append(
             f"| {r['name']} | {r['terms']} ({r['attested']}) | {r['before']:.1%} → **{r['after']:.1%}** ({r['held']:.1%}) "
             f"| {r['before_att']:.1%} → **{r['after_att']:.1%}** ({r['held_att']:.1%}) | {r['changed']} "
-            f"| {c['repaired']} / {c['missed']} |"
+            f"| {c['repaired']} / {c['missed']} | {r['confirmed']} of {r['edits']} / {r['suspicious']} |"
         )
+    out += [
+        "",
+        "The last column checks each edit against the English original: how many write a name that the "
+        "original's segment also has, and how many replaced a word that the original's segment itself uses "
+        "(a false repair).",
+    ]
     out += [
         "",
         f"Paired bootstrap of *after* (and *held-out*) against *before*: {args.samples} resamples, seed 12345, "
