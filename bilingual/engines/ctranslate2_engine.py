@@ -236,6 +236,19 @@ class CTranslate2Engine:
         except (OSError, RuntimeError) as exc:
             reason = " ".join(str(exc).split())[:200]
             raise ModelUnavailableError(f"cannot load the SentencePiece files of {path}: {reason}") from None
+        # NLLB's transformers tokenizer is the "fast" one (tokenizer.json); its pre-tokenizer
+        # differs from plain SentencePiece on edge cases, so use the same file when present.
+        self._fast = None
+        if layout.architecture == "nllb" and (path / "tokenizer.json").is_file():
+            try:
+                import tokenizers
+
+                self._fast = tokenizers.Tokenizer.from_file(str(path / "tokenizer.json"))
+            except ImportError:
+                self._fast = None
+            except Exception as exc:  # tokenizers raises its own exception type for a bad file
+                reason = " ".join(str(exc).split())[:200]
+                raise ModelUnavailableError(f"cannot load {path / 'tokenizer.json'}: {reason}") from None
         codes = {"m2m100": _M2M100_CODES, "nllb": _NLLB_CODES}.get(layout.architecture)
         self._source_prefix: list[str] = [codes[source_lang]] if codes else []
         self._target_prefix: list[str] | None = [codes[target_lang]] if codes else None
@@ -267,17 +280,27 @@ class CTranslate2Engine:
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source tokens of each text, special tokens excluded."""
-        return [len(self._source_sp.encode(text)) for text in texts]
+        return [len(self._pieces(text)) for text in texts]
+
+    def _pieces(self, text: str) -> list[str]:
+        if self._fast is not None:
+            return self._fast.encode(text, add_special_tokens=False).tokens
+        return self._source_sp.encode(text, out_type=str)
 
     def tokenize(self, text: str) -> list[str]:
         """Source tokens exactly as the transformers tokenizer makes them (with ``</s>``)."""
-        pieces = self._source_sp.encode(text, out_type=str)
+        pieces = self._pieces(text)
         return [*self._source_prefix, *(p if p in self._vocab else "<unk>" for p in pieces), "</s>"]
 
     def detokenize(self, tokens: list[str]) -> str:
         """Target tokens to text, as the transformers tokenizer decodes them (special tokens dropped)."""
         pieces = [t for t in tokens if t not in self._special]
-        text = self._target_sp.decode_pieces(pieces).replace("\u2581", " ")
+        if self._fast is not None:
+            ids = [self._fast.token_to_id(p) for p in pieces]
+            text = self._fast.decode([i for i in ids if i is not None], skip_special_tokens=True)
+        else:
+            text = self._target_sp.decode_pieces(pieces)
+        text = text.replace("\u2581", " ")
         return " ".join(text.split())
 
     def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
