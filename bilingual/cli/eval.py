@@ -98,6 +98,13 @@ def eval_command(
     if write_baseline is not None and len(jobs) != 1:
         raise InputError("--write-baseline needs a single run (--corpus)")
 
+    for *_, job_metrics, entry in jobs:
+        if entry is not None:
+            barred = {*entry.mins, *entry.maxs, *entry.max_drops} - {"term_success_rate"}
+            missing = sorted(barred - set(job_metrics))
+            if missing:
+                raise InputError(f"the gate has bars on {', '.join(missing)}, which --metrics leaves out")
+
     runs = []
     for corpus_name, src, tgt, hyp_path, model_name, engine_name, glossary_paths, tok, job_metrics, entry in jobs:
         check_direction(src, tgt)
