@@ -111,6 +111,13 @@ def _not_utf8(tmp_path: Path) -> list[str]:
     return ["eval", "--corpus", "seed", "--hyp", str(hyp)]
 
 
+def _gated_metric_left_out(tmp_path: Path) -> list[str]:
+    gate = tmp_path / "gate.toml"
+    gate.write_text('[[check]]\ncorpus = "seed"\n"min_chrf++" = 20\n', encoding="utf-8")
+    hyp = _write(tmp_path / "hyp.txt", SEED_EN)
+    return ["eval", "--corpus", "seed", "--hyp", str(hyp), "--gate", str(gate), "--metrics", "bleu"]
+
+
 BAD_INPUT = [
     (_short_hyp, "has 14 lines but corpus seed has 15 segments"),
     (_empty_hyp, "is empty"),
@@ -119,6 +126,7 @@ BAD_INPUT = [
     (_folder_missing_article, "has no file for article koreaherald-2012-10-25-gyeonggi-russian-tech"),
     (_bad_direction, "--from/--to must be ko and en"),
     (_not_utf8, "is not UTF-8"),
+    (_gated_metric_left_out, "the gate has bars on chrf++, which --metrics leaves out"),
 ]
 
 
