@@ -36,18 +36,19 @@ def load(
     compute_type: str | None = None,
 ) -> TransformersEngine:
     """Load ``model`` (Hub id or folder) with transformers; see :func:`bilingual.engines.load_engine`."""
-    import torch
-
     if compute_type is not None and compute_type not in DTYPES:
         raise InputError(
             f"--compute-type {compute_type} is not supported by the transformers engine; "
             f"use one of: {', '.join(DTYPES)}"
         )
+    located = locate(model, revision=revision)  # before importing torch: a missing model fails fast
+
+    import torch
+
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise InputError("--device cuda was asked for but no CUDA device is available (this torch build is CPU-only or has no GPU)")
     if threads is not None:
         torch.set_num_threads(threads)
-    located = locate(model, revision=revision)
     return TransformersEngine(located, source_lang=source_lang, target_lang=target_lang, device=device, compute_type=compute_type)
 
 
