@@ -260,9 +260,9 @@ def score(
     return scores_from_stats(stats, target_lang)
 
 
-def scores_from_stats(stats: SegmentStats, target_lang: str, rows=None) -> Scores:
-    n = len(stats) if rows is None else len(range(len(stats))[rows]) if isinstance(rows, slice) else len(rows)
-    return Scores(stats.scores(rows), stats.signatures(), n, target_lang, stats.tokenize)
+def scores_from_stats(stats: SegmentStats, target_lang: str) -> Scores:
+    """Corpus-level :class:`Scores` from per-segment statistics."""
+    return Scores(stats.scores(), stats.signatures(), len(stats), target_lang, stats.tokenize)
 
 
 # --------------------------------------------------------------------------- per article, worst segments
@@ -373,7 +373,7 @@ def term_success(
         seen: set[tuple[str, str]] = set()
         for m in find_terms(glossary, src, source_lang):
             term = m.term
-            if getattr(term, "status", "approved") != "approved":
+            if m.wrong or term.status != "approved":  # a known wrong rendering is not the term
                 continue
             expected = term.english if target_lang == "en" else term.korean
             key = (term.korean, term.english)
