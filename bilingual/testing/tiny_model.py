@@ -187,8 +187,7 @@ def build_m2m100(
     translates in either direction, chosen by ``src_lang`` and the forced
     target-language token, as the real one is.
     """
-    import torch
-    from transformers import GenerationConfig, M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import GenerationConfig, M2M100Tokenizer
 
     _check_args("ko", "en", d_model, heads)
     out = Path(out_dir)
@@ -211,27 +210,7 @@ def build_m2m100(
     )
     # the vocab, then 100 language tokens, then 8 "madeup words" (as in the real model)
     model_vocab = len(vocab) + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words
-    config = M2M100Config(
-        vocab_size=model_vocab,
-        d_model=d_model,
-        encoder_layers=encoder_layers,
-        decoder_layers=decoder_layers,
-        encoder_attention_heads=heads,
-        decoder_attention_heads=heads,
-        encoder_ffn_dim=ffn_dim,
-        decoder_ffn_dim=ffn_dim,
-        max_position_embeddings=1024,
-        scale_embedding=True,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        dropout=0.0,
-        init_std=_INIT_STD,
-    )
-    config.architectures = ["M2M100ForConditionalGeneration"]
-    torch.manual_seed(seed)
-    model = M2M100ForConditionalGeneration(config).eval()
+    model = _m2m100_model(model_vocab, d_model, encoder_layers, decoder_layers, heads, ffn_dim, seed)
     generation = GenerationConfig(
         bos_token_id=0,
         decoder_start_token_id=2,
@@ -274,8 +253,7 @@ def build_nllb(
     An M2M100 model with the NLLB tokenizer (``tokenizer.json`` converted from
     the SentencePiece model, with the 202 ``kor_Hang``-style language codes).
     """
-    import torch
-    from transformers import GenerationConfig, M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import GenerationConfig, NllbTokenizer
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
     _check_args("ko", "en", d_model, heads)
@@ -288,8 +266,31 @@ def build_nllb(
         out, src_lang="kor_Hang", tgt_lang="eng_Latn", extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES)
     )
     model_vocab = len(tokenizer)
+    model = _m2m100_model(model_vocab, d_model, encoder_layers, decoder_layers, heads, ffn_dim, seed)
+    generation = GenerationConfig(
+        bos_token_id=0,
+        decoder_start_token_id=2,
+        eos_token_id=2,
+        pad_token_id=1,
+        max_length=200,
+        exponential_decay_length_penalty=length_decay,
+    )
+    lang_ids = tokenizer.convert_tokens_to_ids(list(FAIRSEQ_LANGUAGE_CODES))
+    bad_ids = [0, 1, 3, *lang_ids, *range(len(tokenizer), model_vocab)]
+    _apply_output_bias(model, _output_bias(model_vocab, eos_token_id=2, eos_bias=eos_bias, bad_ids=bad_ids))
+    special = {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
+               "cls_token": "<s>", "mask_token": "<mask>", "additional_special_tokens": list(FAIRSEQ_LANGUAGE_CODES)}
+    _save(out, model, generation, tokenizer, special)
+    return out
+
+
+def _m2m100_model(vocab: int, d_model: int, encoder_layers: int, decoder_layers: int, heads: int, ffn_dim: int, seed: int):
+    """A random M2M100 model with fairseq's special-token ids (<s> 0, <pad> 1, </s> 2), as M2M100 and NLLB use."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
     config = M2M100Config(
-        vocab_size=model_vocab,
+        vocab_size=vocab,
         d_model=d_model,
         encoder_layers=encoder_layers,
         decoder_layers=decoder_layers,
@@ -308,22 +309,7 @@ def build_nllb(
     )
     config.architectures = ["M2M100ForConditionalGeneration"]
     torch.manual_seed(seed)
-    model = M2M100ForConditionalGeneration(config).eval()
-    generation = GenerationConfig(
-        bos_token_id=0,
-        decoder_start_token_id=2,
-        eos_token_id=2,
-        pad_token_id=1,
-        max_length=200,
-        exponential_decay_length_penalty=length_decay,
-    )
-    lang_ids = tokenizer.convert_tokens_to_ids(list(FAIRSEQ_LANGUAGE_CODES))
-    bad_ids = [0, 1, 3, *lang_ids, *range(len(tokenizer), model_vocab)]
-    _apply_output_bias(model, _output_bias(model_vocab, eos_token_id=2, eos_bias=eos_bias, bad_ids=bad_ids))
-    special = {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
-               "cls_token": "<s>", "mask_token": "<mask>", "additional_special_tokens": list(FAIRSEQ_LANGUAGE_CODES)}
-    _save(out, model, generation, tokenizer, special)
-    return out
+    return M2M100ForConditionalGeneration(config).eval()
 
 
 def _save(out: Path, model, generation, tokenizer, special_tokens: dict) -> None:
