@@ -184,12 +184,13 @@ class Translator:
                 pieces.append((i, part, trailing))
         units = [self._unit(part, []) for _, part, _ in pieces]
         self._translate_units(units, progress)
-        empty = [pieces[k][1] for k, u in enumerate(units) if not u.output.strip()]
+        finished = [self._finish(unit)[0] for unit in units]
+        empty = [pieces[k][1] for k, text in enumerate(finished) if not text]
         if empty:
             raise EngineError(f"{len(empty)} segment(s) came back empty even with a minimum length, e.g. {empty[0][:60]!r}")
         outputs = [""] * len(texts)
-        for (i, _, _), unit in zip(pieces, units):
-            outputs[i] = f"{outputs[i]} {unit.output}".strip() if outputs[i] else unit.output
+        for (i, _, _), text in zip(pieces, finished):
+            outputs[i] = f"{outputs[i]} {text}" if outputs[i] else text
         return outputs
 
     # documents ---------------------------------------------------------------
@@ -224,11 +225,7 @@ class Translator:
 
         reports: list[SegmentReport] = []
         for (d, b, s, segment), unit in zip(slots, units):
-            output, events = unit.output, list(unit.prepared.events)
-            if self.enforcer is not None:
-                output, events = self.enforcer.finish(unit.prepared, output)
-            restored = dropped(output, unit.masked)
-            output = unmask(output, unit.masked).strip()
+            output, events, restored = self._finish(unit)
             segment.translation = output
             reports.append(
                 SegmentReport(
@@ -265,6 +262,14 @@ class Translator:
         else:
             prepared = Prepared(source=masked.text, model_input=masked.text)
         return _Unit(source=text, masked=masked, prepared=prepared)
+
+    def _finish(self, unit: _Unit) -> tuple[str, list[TermEvent], list[str]]:
+        """The enforcer's finish, then the protected spans put back: (text, term events, spans restored at the end)."""
+        output, events = unit.output, list(unit.prepared.events)
+        if self.enforcer is not None:
+            output, events = self.enforcer.finish(unit.prepared, output)
+        restored = dropped(output, unit.masked)
+        return unmask(output, unit.masked).strip(), events, restored
 
     def _translate_units(self, units: list[_Unit], progress: Progress | None) -> None:
         """Translate the distinct model inputs of ``units``, longest-first batches, then retry empties."""

@@ -176,3 +176,20 @@ def test_tiny_model_translates_a_1500_character_sentence_in_parts(tiny_marian_ko
     assert "".join(s.text + s.trailing for s in segments) == sentence
     assert len(result.segments) == len(segments) and all(s.translation for s in segments)
     assert max(translator.engine.count_tokens([s.text for s in segments])) <= translator.segment_limit()
+
+
+def test_translate_texts_applies_the_enforcer():
+    engine = FakeEngine(transform=lambda t: t.replace("Seoul", "Seoul city"))
+    out = Translator(engine, enforcer=TaggingEnforcer()).translate_texts(["서울에 비.", "비."])
+    assert engine.batches[0][0] == "Seoul에 비."
+    assert out == ["Seoul city에 비.", "비."]
+
+
+class FinishRewritingEnforcer(TaggingEnforcer):
+    def finish(self, prepared, output):
+        return output.upper(), []
+
+
+def test_translate_texts_uses_the_enforcers_finished_text():
+    out = Translator(FakeEngine(transform=lambda t: "rain"), enforcer=FinishRewritingEnforcer()).translate_texts(["비."])
+    assert out == ["RAIN"]
