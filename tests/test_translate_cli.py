@@ -245,3 +245,18 @@ def test_help_is_instant_and_documents_options():
         capture_output=True, text=True, check=True,
     )
     assert probe.stdout.strip() == "False False"
+
+
+@pytest.mark.parametrize(
+    ("stderr_tty", "stdout_tty", "quiet", "total", "shown"),
+    [(True, True, False, 40, True), (True, True, True, 40, False), (True, False, False, 40, False),
+     (False, True, False, 40, False), (True, True, False, 4, False)],
+)
+def test_progress_bar_only_on_terminals_and_longer_runs(monkeypatch, stderr_tty, stdout_tty, quiet, total, shown):
+    from bilingual.cli import translate as cli_translate
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: stderr_tty, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: stdout_tty, raising=False)
+    with cli_translate._Progress(enabled=cli_translate.progress_enabled(quiet), threshold=16) as progress:
+        progress.update(0, total)
+        assert (progress._bar is not None) is shown

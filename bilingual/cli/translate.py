@@ -102,8 +102,7 @@ def translate(
             if issubclass(warning.category, (LicenceWarning, DemoQualityWarning)):
                 typer.echo(f"warning: {warning.message}", err=True)
 
-    show_progress = not quiet and sys.stderr.isatty() and (output is not None or sys.stdout.isatty())
-    with _Progress(enabled=show_progress, threshold=batch_size) as progress:
+    with _Progress(enabled=progress_enabled(quiet), threshold=batch_size) as progress:
         try:
             result = translator.translate_documents(docs, progress=progress.update)
         except EmptyTranslationError as exc:
@@ -131,6 +130,11 @@ def _write_report(path: Path, result) -> None:
         path.write_text(json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write report {path}: {exc.strerror or exc}") from None
+
+
+def progress_enabled(quiet: bool) -> bool:
+    """A progress bar only when both stderr and stdout are terminals and not --quiet."""
+    return not quiet and sys.stderr.isatty() and sys.stdout.isatty()
 
 
 class _Progress:
