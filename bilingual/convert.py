@@ -93,19 +93,14 @@ def convert(
 
 
 def _hub_snapshot(model_id: str, revision: str | None) -> Path:
-    """The local folder of a Hub checkpoint (downloaded if the Hub is reachable)."""
-    try:
-        import huggingface_hub
-    except ImportError:
-        raise ModelUnavailableError(f"{model_id} is not a folder and huggingface_hub is not installed") from None
-    try:
-        return Path(huggingface_hub.snapshot_download(model_id, revision=revision))
-    except (OSError, ValueError, RuntimeError, huggingface_hub.errors.HfHubHTTPError) as exc:
-        reason = " ".join(str(exc).split())[:200] or exc.__class__.__name__
-        raise ModelUnavailableError(
-            f"model {model_id} is neither a local folder nor cached, and the Hub cannot be reached ({reason}); "
-            "pass the path of a checkpoint folder copied from another machine"
-        ) from None
+    """The local folder of a Hub checkpoint: cached, or downloaded if the Hub is reachable.
+
+    Same rules as ``bilingual translate --model``: known models at their pinned
+    revision, safetensors weights when the repository has them.
+    """
+    from bilingual.models import locate
+
+    return locate(model_id, revision=revision).path
 
 
 def _local_config(path: Path) -> dict:

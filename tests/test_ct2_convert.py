@@ -122,7 +122,7 @@ def test_unusable_checkpoints_are_one_line_errors(tmp_path, kind, error, match):
 @pytest.mark.parametrize(
     ("src", "quantization", "error", "match"),
     [
-        ("Helsinki-NLP/opus-mt-xx-yy-not-cached", "int8", ModelUnavailableError, "local folder"),
+        ("Helsinki-NLP/opus-mt-xx-yy-not-cached", "int8", ModelUnavailableError, "--model /path/to/folder"),
         ("{tiny}", "int4", InputError, "unknown quantization"),
     ],
 )

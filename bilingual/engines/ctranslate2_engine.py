@@ -31,6 +31,8 @@ METADATA_FILE = "bilingual.json"  # written by bilingual.convert
 COMPUTE_TYPES = ("int8", "int8_float32", "float32", "float16")
 DEVICES = ("cpu", "cuda")
 DEFAULT_MAX_INPUT_TOKENS = 512
+# Parallel CTranslate2 workers (inter_threads) by default; see load().
+DEFAULT_WORKERS = 1
 
 # Language tokens of the multilingual checkpoints, per project language code.
 _M2M100_CODES = {"ko": "__ko__", "en": "__en__"}
@@ -214,6 +216,7 @@ class CTranslate2Engine:
         target_lang: str,
         compute_type: str,
         threads: int,
+        workers: int = 1,
     ) -> None:
         import sentencepiece
 
@@ -224,6 +227,7 @@ class CTranslate2Engine:
         self.target_lang = target_lang
         self.compute_type = compute_type
         self.threads = threads
+        self.workers = workers  # CTranslate2 inter_threads: sub-batches translated in parallel
         self._translator = translator
         self._vocab = frozenset(layout.vocabulary)
         try:
@@ -327,8 +331,9 @@ class CTranslate2Engine:
         max_length = max(1, max_length)
         skip = 1 if self._target_prefix else 0
         extra = {}
-        if len(texts) > options.batch_size > 0:
-            extra = {"max_batch_size": options.batch_size, "batch_type": "examples"}
+        per_worker = -(-len(texts) // self.workers)  # ceil: one sub-batch per worker, run in parallel
+        if len(texts) > 1 and (self.workers > 1 or len(texts) > options.batch_size):
+            extra = {"max_batch_size": max(1, min(per_worker, options.batch_size)), "batch_type": "examples"}
         try:
             results = self._translator.translate_batch(
                 source,
@@ -361,11 +366,16 @@ def load(
     threads: int | None = None,
     revision: str | None = None,
     compute_type: str | None = None,
+    workers: int | None = None,
 ) -> CTranslate2Engine:
     """Load a converted CTranslate2 folder as an engine.
 
-    ``compute_type`` None keeps the type the folder was converted with; ``threads``
-    None uses all the machine's cores (intra-op threads; one translation at a time).
+    ``compute_type`` None keeps the type the folder was converted with. ``threads``
+    (default: all the machine's cores) is the total number of threads; ``workers``
+    of them each translate a share of every batch in parallel (CTranslate2's
+    ``inter_threads``, sharing one copy of the weights), each with
+    ``threads // workers`` intra-op threads. The default, :data:`DEFAULT_WORKERS`,
+    is what eval/bench_translate.py measured fastest.
     """
     path = Path(model).expanduser()
     source_lang, target_lang = _normalise_lang(source_lang), _normalise_lang(target_lang)
@@ -379,6 +389,8 @@ def load(
         raise InputError(f"unknown compute type {compute_type!r}; expected one of: {', '.join(COMPUTE_TYPES)}")
     if threads is not None and threads < 1:
         raise InputError(f"--threads must be at least 1 (got {threads})")
+    if workers is not None and workers < 1:
+        raise InputError(f"workers must be at least 1 (got {workers})")
     layout = read_layout(path)
     if layout.source_lang and layout.target_lang and (layout.source_lang, layout.target_lang) != (source_lang, target_lang):
         raise InputError(
@@ -411,13 +423,14 @@ def load(
             stacklevel=2,
         )
     n_threads = threads or default_threads()
+    n_workers = max(1, min(workers or DEFAULT_WORKERS, n_threads))
     try:
         translator = ctranslate2.Translator(
             str(path),
             device=device,
             compute_type=compute_type or "default",
-            intra_threads=n_threads,
-            inter_threads=1,
+            intra_threads=max(1, n_threads // n_workers),
+            inter_threads=n_workers,
         )
     except (RuntimeError, ValueError, OSError) as exc:
         reason = " ".join(str(exc).split()) or exc.__class__.__name__
@@ -432,4 +445,5 @@ def load(
         target_lang=target_lang,
         compute_type=compute_type or "default",
         threads=n_threads,
+        workers=n_workers,
     )
