@@ -172,7 +172,8 @@ class TransformersEngine:
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        # verbose=False: counting a text longer than the model's limit is the point, not a mistake
+        encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
