@@ -193,3 +193,22 @@ class FinishRewritingEnforcer(TaggingEnforcer):
 def test_translate_texts_uses_the_enforcers_finished_text():
     out = Translator(FakeEngine(transform=lambda t: "rain"), enforcer=FinishRewritingEnforcer()).translate_texts(["비."])
     assert out == ["RAIN"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda doc: doc.blocks.append(Block(BlockKind.PARAGRAPH, "extra")), "blocks"),
+        (lambda doc: setattr(doc.blocks[1].segments[0], "translation", "  "), "no translation"),
+        (lambda doc: setattr(doc.blocks[1].segments[0], "text", "바뀐 문장."), "do not add up"),
+    ],
+)
+def test_the_final_check_fails_loudly(mutate, message):
+    from bilingual.translate import _verify
+
+    [doc] = Translator(FakeEngine()).translate_documents([article("a", "문장이다. 또 있다.")]).documents
+    _verify([doc], [len(doc.blocks)])  # a good translation passes
+    count = len(doc.blocks)
+    mutate(doc)
+    with pytest.raises(EngineError, match=message):
+        _verify([doc], [count])
