@@ -24,6 +24,13 @@ def _direction(run: EvalRun) -> str:
     return f"{run.source_lang}{ARROW}{run.target_lang}"
 
 
+def _size(run: EvalRun) -> str:
+    if run.corpus.info.granularity == "sentence":
+        return f"{len(run.hyps)} segments (a sentence-level set)"
+    n = len(run.articles)
+    return f"{len(run.hyps)} segments in {n} article{'s' if n != 1 else ''}"
+
+
 # --------------------------------------------------------------------------- JSON
 
 
@@ -131,7 +138,7 @@ def _run_markdown(run: EvalRun) -> list[str]:
     lines = [
         f"## {run.corpus.name} {_direction(run)}: {run.system or 'hypotheses'}",
         "",
-        f"{len(run.hyps)} segments in {len(run.articles)} articles. "
+        f"{_size(run)}. "
         f"Primary figure: {METRIC_LABELS[run.scores.primary]}.",
         "",
     ]
@@ -334,7 +341,7 @@ def svg_segment_histogram(run: EvalRun, metric: str | None = None) -> str:
 def _run_html(run: EvalRun) -> list[str]:
     out = [f"<section><h2>{_e(run.corpus.name)} {_e(_direction(run))}: {_e(run.system or 'hypotheses')}</h2>"]
     out.append(
-        f"<p>{len(run.hyps)} segments in {len(run.articles)} articles; primary figure "
+        f"<p>{_e(_size(run))}; primary figure "
         f"{_e(METRIC_LABELS[run.scores.primary])}.</p>"
     )
     has_sig = run.significance is not None
