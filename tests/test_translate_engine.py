@@ -107,3 +107,46 @@ def test_threads_sets_torch_threads(tiny_marian_ko_en):
 def test_folder_without_config_is_unavailable(tmp_path):
     with pytest.raises(ModelUnavailableError, match="config.json"):
         load_engine(str(tmp_path), source_lang="ko", target_lang="en")
+
+
+def test_generation_stops_at_the_decoder_position_limit(tmp_path):
+    from bilingual.testing.tiny_model import build_marian
+
+    # a model that never ends a sentence on its own: output runs to the length limit;
+    # generating past Marian's 512 positions raises IndexError inside transformers
+    folder = build_marian(tmp_path / "endless", eos_bias=-50.0, length_decay=None)
+    engine = load_engine(str(folder), source_lang="ko", target_lang="en")
+    positions = engine.model.config.max_position_embeddings
+    lengths = []
+    generate = engine.model.generate
+
+    def spy(*args, **kwargs):
+        out = generate(*args, **kwargs)
+        lengths.append(out.shape[1])
+        return out
+
+    engine.model.generate = spy
+    [out] = engine.translate_batch(["서울"], GenerationOptions(beams=1, max_length=positions + 50))
+    assert out and lengths == [positions]
+    engine.translate_batch(["서울"], GenerationOptions(beams=1, max_length=7))
+    assert lengths[-1] == 8  # decoder start token + 7
+
+
+def test_marian_multi_target_prefix(tiny_marian_ko_en, tmp_path):
+    import json
+    import shutil
+
+    folder = tmp_path / "multi"
+    shutil.copytree(tiny_marian_ko_en, folder)
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    pad = vocab.pop("<pad>")
+    # replace two ordinary pieces by language tokens, keeping ids dense
+    victims = [k for k in vocab if k.startswith("\u2581") and len(k) > 3][:2]
+    for victim, code in zip(victims, [">>eng<<", ">>deu<<"]):
+        vocab[code] = vocab.pop(victim)
+    vocab["<pad>"] = pad
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    engine = load_engine(str(folder), source_lang="ko", target_lang="en")
+    assert engine._prefix == ">>eng<< "
+    assert engine.count_tokens(["서울"]) == load_engine(str(tiny_marian_ko_en), source_lang="ko", target_lang="en").count_tokens(["서울"])
+    assert engine.translate_batch(["서울에 비가 온다."], GenerationOptions(beams=1))[0]

@@ -154,10 +154,7 @@ class TransformersEngine:
         for token in MARIAN_TARGET_TOKENS[target_lang]:
             if token in codes:
                 return token + " "
-        raise ModelUnavailableError(
-            f"model {self.model_id} is multi-target but has no {target_lang} target token "
-            f"({', '.join(MARIAN_TARGET_TOKENS[target_lang])})"
-        )
+        return ""  # language tokens, but none for our target: a single-target model
 
     # Engine protocol -------------------------------------------------------
 
@@ -193,10 +190,15 @@ class TransformersEngine:
         batch = {k: v.to(self.device) for k, v in batch.items()}
         # max_length/min_length count the decoder start token (and a forced language token)
         prefix = 1 + (1 if self.forced_bos_token_id is not None else 0)
+        # never past the decoder's position table (Marian's is 512: 513 tokens would crash)
+        positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
+        max_length = prefix + options.max_length
+        if positions:
+            max_length = min(max_length, positions)
         kwargs: dict = {
             "num_beams": max(1, options.beams),
             "do_sample": False,
-            "max_length": prefix + options.max_length,
+            "max_length": max_length,
         }
         if options.min_length > 0:
             kwargs["min_length"] = prefix + options.min_length
