@@ -34,11 +34,6 @@ def test_eval_model_en_to_ko(tiny_marian_en_ko: Path):
     assert report["segments"] == 15
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bilingual.translate.Translator.translate_texts prepares segments with the enforcer but never calls "
-    "enforcer.finish, so no term is repaired or inserted (translate_documents does); remove this mark once fixed",
-)
 def test_eval_model_with_enforced_glossary_raises_term_success(tiny_marian_ko_en: Path):
     from eval_helpers import REPO
 
