@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from sacrebleu.metrics import CHRF
 
 from bilingual.corpus import load_corpus
