@@ -307,3 +307,38 @@ def test_openmp_threads_wait_passively_unless_the_user_says_otherwise(monkeypatc
     monkeypatch.setitem(sys.modules, "llama_cpp", fake_llama_module())
     load_engine(str(gguf_file), source_lang="ko", target_lang="en")
     assert __import__("os").environ["OMP_WAIT_POLICY"] == after
+
+
+@pytest.mark.parametrize(
+    ("output", "source", "expected"),
+    [
+        # a dateline answered with the 4th example's translation
+        ("The Bank of Korea raised its benchmark interest rate by 3.5 percent.", "입력 : 2012.10.25 19:41", 3),
+        # a segment that really is like the example may be translated like it
+        ("The Bank of Korea kept its key rate at 3.5 percent.", "한국은행은 기준금리를 연 3.5%로 유지했다.", None),
+        ("Korea Herald", "코리아헤럴드", None),
+        ("", "입력", None),
+    ],
+)
+def test_echoed_example(output, source, expected) -> None:
+    from bilingual.engines.llama_cpp_engine import echoed_example
+
+    assert echoed_example(output, source, EXAMPLES, "ko", "en") == expected
+
+
+def test_answer_repeating_an_example_is_retried_without_that_example() -> None:
+    dateline = "입력 : 2012.10.25 19:41"
+    eng = engine({dateline: [f" {EXAMPLES[3][1]}", " Posted: 2012.10.25 19:41"]})
+    assert eng.translate_batch([dateline], OPTIONS) == ["Posted: 2012.10.25 19:41"]
+    [note] = eng.last_notes
+    assert note.kind == "example" and "retried without it" in note.detail
+    first, retry = eng._llm.calls
+    assert EXAMPLES[3][0] in first["prompt"] and EXAMPLES[3][0] not in retry["prompt"]
+    assert EXAMPLES[0][0] in retry["prompt"]
+
+
+def test_answer_repeating_an_example_twice_is_kept_and_reported() -> None:
+    dateline = "입력 : 2012.10.25 19:41"
+    eng = engine({dateline: [f" {EXAMPLES[3][1]}", f" {EXAMPLES[2][1]}"]})
+    assert eng.translate_batch([dateline], OPTIONS) == [EXAMPLES[3][1]]
+    assert [(n.kind, "also when retried" in n.detail) for n in eng.last_notes] == [("example", True)]

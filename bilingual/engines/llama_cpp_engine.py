@@ -23,7 +23,9 @@ has no beam search here). Each segment gets one answer, and the answer is held
 to the segment: an answer that runs on (repeats itself, continues with more
 sentences than the source has, or hits the token limit) is cut; an empty one is
 retried once with the end-of-line and end-of-text tokens banned for its first
-tokens. Whatever was done is recorded in :attr:`LlamaCppEngine.last_notes`.
+tokens; an answer that repeats one of the prompt's examples (a small base model
+does that for a dateline or a byline) is retried without that example. Whatever
+was done is recorded in :attr:`LlamaCppEngine.last_notes`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from bilingual.errors import EngineError, InputError, ModelUnavailableError
 from bilingual.offline_models import INSTALL_LLM, is_offline_model, resolve, warn_demo_once
 
 PromptStyle = Literal["few-shot", "chat"]
-NoteKind = Literal["cut", "retried", "empty", "untranslated"]
+NoteKind = Literal["cut", "retried", "empty", "untranslated", "example"]
 
 PROMPT_ENV = "BILINGUAL_LLAMA_PROMPT"
 DEVICES = ("cpu", "cuda")
@@ -262,6 +264,41 @@ def looks_untranslated(output: str, target_lang: str) -> bool:
     return bool(letters) and sum(1 for ch in letters if _HANGUL.match(ch)) / len(letters) > 0.5
 
 
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower())}
+
+
+def _bigrams(text: str) -> set[str]:
+    squeezed = "".join(text.split())
+    return {squeezed[i : i + 2] for i in range(len(squeezed) - 1)}
+
+
+def echoed_example(
+    output: str, source: str, examples: Sequence[tuple[str, str]], source_lang: str, target_lang: str
+) -> int | None:
+    """Index of the prompt example whose answer ``output`` repeats, else None.
+
+    A small base model given a segment unlike its examples (a dateline, a byline)
+    may answer with an example's translation. It counts as an echo when at least
+    60% of the example answer's words are in ``output`` and 60% of ``output``'s are
+    in it, while the segment itself shares under 30% of its character pairs with
+    that example's source (so a segment that really is like the example is not flagged).
+    """
+    said = _words(output)
+    if not said:
+        return None
+    lang_index = {"ko": 0, "en": 1}
+    for i, pair in enumerate(examples):
+        answer = _words(pair[lang_index[target_lang]])
+        common = len(said & answer)
+        if not answer or common < 0.6 * len(answer) or common < 0.6 * len(said):
+            continue
+        src, ex_src = _bigrams(source), _bigrams(pair[lang_index[source_lang]])
+        if src and len(src & ex_src) / len(src | ex_src) < 0.3:
+            return i
+    return None
+
+
 @dataclass(frozen=True)
 class SegmentNote:
     """Something the engine did to hold one answer to its segment."""
@@ -328,10 +365,11 @@ class LlamaCppEngine:
         self._overhead = len(self._tokenize(self.build_prompt("")))
 
     # --- prompts ---------------------------------------------------------
-    def build_prompt(self, text: str) -> str:
+    def build_prompt(self, text: str, examples: Sequence[tuple[str, str]] | None = None) -> str:
+        examples = self.examples if examples is None else examples
         if self.prompt_style == "few-shot":
-            return few_shot_prompt(text, self.source_lang, self.target_lang, self.examples)
-        messages = chat_messages(text, self.source_lang, self.target_lang, self.examples)
+            return few_shot_prompt(text, self.source_lang, self.target_lang, examples)
+        messages = chat_messages(text, self.source_lang, self.target_lang, examples)
         return render_chat_template(
             self._template, messages, bos_token=self._token_text("bos"), eos_token=self._token_text("eos")
         )
@@ -386,19 +424,34 @@ class LlamaCppEngine:
             else:
                 self.last_notes.append(SegmentNote(index, "empty", "empty answer, also after a retry", raw))
                 return ""
+        echo = echoed_example(cleaned.text, text, self.examples, self.source_lang, self.target_lang)
+        if echo is not None:
+            others = [pair for k, pair in enumerate(self.examples) if k != echo]
+            first_raw = raw
+            raw, hit_limit = self._complete(text, max_tokens, ban_first=options.min_length, examples=others)
+            again = clean_answer(raw, text, hit_limit=hit_limit, style=self.prompt_style)
+            if again.text and echoed_example(again.text, text, self.examples, self.source_lang, self.target_lang) is None:
+                detail = f"the answer repeated prompt example {echo + 1}; retried without it"
+                cleaned = again
+            else:
+                detail = f"the answer repeats prompt example {echo + 1}, also when retried without it"
+                raw = first_raw
+            self.last_notes.append(SegmentNote(index, "example", detail, first_raw))
         if cleaned.cut:
             self.last_notes.append(SegmentNote(index, "cut", cleaned.cut, raw))
         if looks_untranslated(cleaned.text, self.target_lang):
             self.last_notes.append(SegmentNote(index, "untranslated", "the answer is mostly Hangul", raw))
         return cleaned.text
 
-    def _complete(self, text: str, max_tokens: int, *, ban_first: int) -> tuple[str, bool]:
+    def _complete(
+        self, text: str, max_tokens: int, *, ban_first: int, examples: Sequence[tuple[str, str]] | None = None
+    ) -> tuple[str, bool]:
         kwargs = {}
         if ban_first > 0 and self._banned:
             kwargs["logits_processor"] = _BanUntil(self._banned, ban_first)
         try:
             result = self._llm.create_completion(
-                self.build_prompt(text),
+                self.build_prompt(text, examples),
                 max_tokens=max_tokens,
                 temperature=0.0,  # greedy
                 top_k=1,
