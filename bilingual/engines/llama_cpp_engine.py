@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Literal
 
 from bilingual.engines.base import GenerationOptions
+from bilingual.engines.ctranslate2_engine import default_threads  # cores this process may use
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
 from bilingual.offline_models import INSTALL_LLM, is_offline_model, resolve, warn_demo_once
 
@@ -499,13 +500,6 @@ class LlamaCppEngine:
 def handles(model: str) -> bool:
     """True for a ``.gguf`` path and for the named offline models (``gemma3-270m``)."""
     return is_offline_model(model) or Path(model).suffix.lower() == ".gguf"
-
-
-def default_threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def import_llama_cpp():
