@@ -260,6 +260,11 @@ class ForcedLength:
 # --------------------------------------------------------------------------------------
 # child: one configuration
 # --------------------------------------------------------------------------------------
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
 
@@ -358,6 +363,7 @@ def run_child(cfg: dict) -> dict:
     gc.collect()
 
     result = {"config": cfg, "load_seconds": round(load_seconds, 2)}
+    cpu_start = _cpu_seconds()
     if cfg["mode"] == "engine":
         order = list(range(len(ko)))
         if cfg.get("sort"):
@@ -393,6 +399,7 @@ def run_child(cfg: dict) -> dict:
             overhead_share=round((total - wrapped.seconds) / wrapped.seconds, 4),
         )
     reference_tokens = sum(lengths[k.strip()] for k in ko)
+    result["cpu_seconds"] = round(_cpu_seconds() - cpu_start, 2)  # all threads; steadier than wall time on a busy machine
     result.update(
         sentences=len(ko),
         segments=wrapped.segments,
@@ -478,6 +485,27 @@ def _args(system: dict) -> list:
     return [system["model"], system["engine"], system["compute_type"]]
 
 
+def markdown_table(paths: list[Path]) -> str:
+    """The README table from results JSON files."""
+    rows = [
+        "| model | run | engine | beams | batch | sent/s | target tok/s | generated tok/s | CPU s | peak RSS MB | load s | overhead |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for path in paths:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        for run in data["runs"]:
+            cfg = run["config"]
+            if "agreement" in run or "error" in run:
+                continue
+            overhead = f"{run['overhead_share']:.1%}" if "overhead_share" in run else ""
+            rows.append(
+                f"| {cfg['size']} | {cfg['mode']} | {cfg['label']} | {cfg['beams']} | {cfg['batch_size']} "
+                f"| {run['sentences_per_s']:.2f} | {run['useful_tokens_per_s']:.1f} | {run['generated_tokens_per_s']:.1f} "
+                f"| {run.get('cpu_seconds', '')} | {run['peak_rss_mb']:.0f} | {run['load_seconds']:.1f} | {overhead} |"
+            )
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=1012, help="first N FLORES sentences (default all 1,012)")
@@ -496,8 +524,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agreement-beams", nargs="+", type=int, default=[1, 4])
     parser.add_argument("--threads", type=int, default=None, help="threads per engine (default: all cores)")
     parser.add_argument("--out", type=Path, default=None, help="write the results JSON here")
+    parser.add_argument("--table", nargs="+", type=Path, help="print the Markdown table of these results files")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table(args.table))
+        return 0
 
     if args.child:
         cfg = json.loads(args.child)
