@@ -72,6 +72,8 @@ def translate(
 
     docs = read_inputs(input, format=format, encoding=encoding)
     plan_outputs(docs, output)  # a bad output path fails now, not after the translation
+    if report is not None:
+        _check_report_path(report)
     source, target = resolve_direction(
         (b.text for d in docs for b in d.blocks if b.translatable), source_lang, target_lang
     )
@@ -121,12 +123,25 @@ def translate(
     write_outputs(result.documents, output)
 
 
+def _check_report_path(path: Path) -> None:
+    """InputError if a folder on the way to the report is a file (its missing folders are made when it is written)."""
+    from bilingual.errors import InputError
+
+    if path.is_dir():
+        raise InputError(f"cannot write report {path}: it is a folder; give a file name")
+    blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"cannot write report {path}: {blocker} is a file, not a folder")
+
+
 def _write_report(path: Path, result) -> None:
     import json
 
     from bilingual.errors import InputError
 
+    _check_report_path(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write report {path}: {exc.strerror or exc}") from None
