@@ -67,3 +67,79 @@ def test_report_path_that_cannot_be_written_is_one_line_before_translating(artic
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: cannot write report") and message in lines[0], done.stderr
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me\n" and not out.exists()
+
+
+# --------------------------------------------------------------------------- glossary override lines
+HEADER = "korean\tenglish\tkorean_forms\twrong_english\tkind\tstatus\tnote\n"
+FIRST = HEADER + "서울시\tSeoul City\t\t\torganisation\tapproved\t\n시민\tcitizens\t\t\tother\tapproved\t\n"
+OVERRIDING = HEADER + "서울시\tSeoul Metropolitan Government\t\t\torganisation\tapproved\t\n시민\tresidents\t\t\tother\tapproved\t\n"
+UNRELATED = HEADER + "요금\tfare\t\t\tother\tapproved\t\n"
+
+
+def _translate_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT_ARTICLE, encoding="utf-8")
+    return ["translate", str(src), "--model", str(model), "-o", str(tmp_path / "o.txt"), "--beams", "1", *glossaries]
+
+
+def _eval_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
+    from bilingual.corpus import load_corpus
+
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("\n".join(load_corpus("seed").side("en")) + "\n", encoding="utf-8")
+    return ["eval", "--corpus", "seed", "--hyp", str(hyp), "--metrics", "chrf", *glossaries]
+
+
+def _gate_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
+    """Two gate checks with the same glossary files: each override is still one line."""
+    from bilingual.corpus import load_corpus
+
+    names = ", ".join(f'"{Path(g).name}"' for g in glossaries[1::2])
+    checks = []
+    for src, tgt in (("ko", "en"), ("en", "ko")):
+        (tmp_path / f"hyp.{tgt}").write_text("\n".join(load_corpus("seed").side(tgt)) + "\n", encoding="utf-8")
+        checks.append(f'[[check]]\ncorpus = "seed"\nfrom = "{src}"\nto = "{tgt}"\nhyp = "hyp.{tgt}"\n'
+                      f'metrics = ["chrf"]\nglossary = [{names}]\nmin_chrf = 1\n')  # fmt: skip
+    (tmp_path / "gate.toml").write_text("\n".join(checks), encoding="utf-8")
+    return ["eval", "--gate", str(tmp_path / "gate.toml")]
+
+
+def _apply_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
+    (tmp_path / "src.ko").write_text("서울시는 요금을 올린다.\n", encoding="utf-8")
+    (tmp_path / "hyp.en").write_text("Seoul raises fares.\n", encoding="utf-8")
+    return ["glossary", "apply", "-s", str(tmp_path / "src.ko"), "--hyp", str(tmp_path / "hyp.en"),
+            "-o", str(tmp_path / "out.en"), *glossaries]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "make_args", [_translate_args, _eval_args, _gate_args, _apply_args], ids=["translate", "eval", "eval-gate", "apply"]
+)
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ((FIRST, OVERRIDING), ["g1.tsv:2 overrides {tmp}/g0.tsv:2 for 서울시: 'Seoul City' -> 'Seoul Metropolitan Government'",
+                               "g1.tsv:3 overrides {tmp}/g0.tsv:3 for 시민: 'citizens' -> 'residents'"]),
+        ((FIRST, UNRELATED), []),
+        ((FIRST,), []),
+    ],
+    ids=["two-overrides", "no-override", "one-file"],
+)  # fmt: skip
+def test_each_glossary_override_is_one_stderr_line(tiny_marian_ko_en, tmp_path, make_args, files, expected):
+    glossaries = []
+    for k, text in enumerate(files):
+        path = tmp_path / f"g{k}.tsv"
+        path.write_text(text, encoding="utf-8")
+        glossaries += ["--glossary", str(path)]
+    code, _, err = run(*make_args(tmp_path, tiny_marian_ko_en, glossaries))
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if line.startswith("glossary: ")]
+    assert lines == [f"glossary: {tmp_path}/{line.format(tmp=tmp_path)}" for line in expected], err
+
+
+def test_quiet_translate_prints_no_override_lines(tiny_marian_ko_en, tmp_path):
+    glossaries = []
+    for k, text in enumerate((FIRST, OVERRIDING)):
+        (tmp_path / f"g{k}.tsv").write_text(text, encoding="utf-8")
+        glossaries += ["--glossary", str(tmp_path / f"g{k}.tsv")]
+    code, _, err = run(*_translate_args(tmp_path, tiny_marian_ko_en, glossaries), "-q")
+    assert code == 0 and err == ""

@@ -106,9 +106,17 @@ def eval_command(
                 raise InputError(f"the gate has bars on {', '.join(missing)}, which --metrics leaves out")
 
     runs = []
+    overrides_shown: set[str] = set()
     for corpus_name, src, tgt, hyp_path, model_name, engine_name, glossary_paths, tok, job_metrics, entry in jobs:
         check_direction(src, tgt)
         loaded = load_corpus(corpus_name)
+        gloss = None
+        if glossary_paths:
+            from bilingual.cli.glossary import echo_overrides
+            from bilingual.glossary import load_glossaries
+
+            gloss = load_glossaries(glossary_paths)
+            echo_overrides(gloss, overrides_shown)  # each once, though several gate checks load the same files
         if hyp_path is not None:
             hyps = read_hypotheses(hyp_path, loaded, src, tgt)
             system = str(hyp_path)
@@ -118,11 +126,6 @@ def eval_command(
                 glossaries=glossary_paths, enforce=enforce,
             )
             system = f"model:{model_name}"
-        gloss = None
-        if glossary_paths:
-            from bilingual.glossary import load_glossaries
-
-            gloss = load_glossaries(glossary_paths)
         base_hyps = read_hypotheses(baseline, loaded, src, tgt) if baseline is not None else None
         run = evaluate_run(
             loaded, hyps, source_lang=src, target_lang=tgt, system=system, tokenize=tok, glossary=gloss,

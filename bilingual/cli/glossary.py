@@ -36,9 +36,21 @@ def _load(paths: list[Path] | None):
     from bilingual.glossary import load_glossaries
 
     glossary = load_glossaries(paths or [DEFAULT_GLOSSARY])
-    for override in glossary.overrides:
-        typer.echo(f"glossary: {override.describe()}", err=True)
+    echo_overrides(glossary)
     return glossary
+
+
+def echo_overrides(glossary, shown: set[str] | None = None) -> None:
+    """One line on stderr for each term that a later glossary file overrode (nothing when none did).
+
+    Lines already in ``shown`` are skipped and the printed ones added to it.
+    """
+    for override in glossary.overrides:
+        line = f"glossary: {override.describe()}"
+        if shown is None or line not in shown:
+            typer.echo(line, err=True)
+            if shown is not None:
+                shown.add(line)
 
 
 def _row(term) -> str:

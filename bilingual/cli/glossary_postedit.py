@@ -66,10 +66,12 @@ def apply_command(
 
     Nothing outside the replaced spans changes. Prints a one-line summary on stderr.
     """
+    from bilingual.cli.glossary import echo_overrides
     from bilingual.glossary import load_glossaries
     from bilingual.glossary.postedit import postedit
 
     gloss = load_glossaries([str(p) for p in glossary])
+    echo_overrides(gloss)
     sources, _ = _read_lines(source, "source")
     hyps, trailing = _read_lines(hyp, "translation")
     result = postedit(gloss, sources, hyps)

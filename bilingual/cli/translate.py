@@ -51,7 +51,9 @@ def translate(
         Path | None, typer.Option(help="Write a JSON report: every segment's source, output and glossary terms.")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1, no output written) if any glossary term was missed.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, warnings or glossary override lines.")
+    ] = False,
 ) -> None:
     """Translate Korean news articles into English, or English into Korean."""
     import warnings
@@ -79,10 +81,14 @@ def translate(
     )
     enforcer = None
     if glossary:
+        from bilingual.cli.glossary import echo_overrides
         from bilingual.glossary import load_glossaries
         from bilingual.glossary.enforce import Enforcer
 
-        enforcer = Enforcer(load_glossaries(glossary), source, target)
+        loaded_glossary = load_glossaries(glossary)
+        if not quiet:
+            echo_overrides(loaded_glossary)
+        enforcer = Enforcer(loaded_glossary, source, target)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LicenceWarning)
