@@ -143,3 +143,45 @@ def test_quiet_translate_prints_no_override_lines(tiny_marian_ko_en, tmp_path):
         glossaries += ["--glossary", str(tmp_path / f"g{k}.tsv")]
     code, _, err = run(*_translate_args(tmp_path, tiny_marian_ko_en, glossaries), "-q")
     assert code == 0 and err == ""
+
+
+# --------------------------------------------------------------------------- engine notes in the report
+LOOPING = " It rained." + " And then it rained again and again" * 20
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"경기도가 협약을 맺었다.": [" Gyeonggi signed a deal."], "김 지사가 방문했다.": [" Governor Kim visited."]}, []),
+        (
+            {"경기도가 협약을 맺었다.": ["\n Gyeonggi signed a deal."], "김 지사가 방문했다.": [LOOPING]},
+            [("경기도가 협약을 맺었다.", "retried", "empty answer", ""), ("김 지사가 방문했다.", "cut", "token limit", LOOPING[:40])],
+        ),
+    ],
+    ids=["no-notes", "retried-and-cut"],
+)  # fmt: skip
+def test_llama_engine_notes_are_in_the_report(monkeypatch, tmp_path, answers, expected):
+    from llama_fakes import fake_llama_module
+
+    monkeypatch.setitem(sys.modules, "llama_cpp", fake_llama_module(answers))
+    gguf = tmp_path / "tiny.gguf"
+    gguf.write_bytes(b"GGUF" + b"\0" * 60)
+    src = tmp_path / "a.txt"
+    src.write_text("경기도가 협약을 맺었다.\n\n김 지사가 방문했다.\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, out, err = run("translate", str(src), "--model", str(gguf), "--from", "ko", "--to", "en", "--report", str(report))
+    assert code == 0, err
+    assert out.startswith("Gyeonggi signed a deal.")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    notes = data["engine_notes"]
+    assert [(n["input"], n["kind"]) for n in notes] == [(text, kind) for text, kind, _, _ in expected]
+    for note, (_, _, detail, raw) in zip(notes, expected):
+        assert detail in note["detail"] and note["raw"].startswith(raw) and "index" not in note
+    assert len(data["segments"]) == 2  # the per-segment report is unchanged
+
+
+def test_engine_without_notes_adds_no_engine_notes_key(tiny_marian_ko_en, article, tmp_path):
+    report = tmp_path / "r.json"
+    code, _, err = run("translate", str(article), "--model", str(tiny_marian_ko_en), "--report", str(report), "--beams", "1")
+    assert code == 0, err
+    assert "engine_notes" not in json.loads(report.read_text(encoding="utf-8"))
