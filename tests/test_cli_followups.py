@@ -185,3 +185,67 @@ def test_engine_without_notes_adds_no_engine_notes_key(tiny_marian_ko_en, articl
     code, _, err = run("translate", str(article), "--model", str(tiny_marian_ko_en), "--report", str(report), "--beams", "1")
     assert code == 0, err
     assert "engine_notes" not in json.loads(report.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- warnings as one clean line
+DRIVER = '''\
+"""``bilingual ARGS`` in a real process, with a fake llama_cpp whose gemma3-270m answers every seed segment."""
+import sys
+import warnings
+from pathlib import Path
+
+tests, gguf, extra, *args = sys.argv[1:]
+sys.path.insert(0, tests)
+from llama_fakes import fake_llama_module
+
+from bilingual import eval_run
+from bilingual.corpus import load_corpus
+from bilingual.engines import llama_cpp_engine
+
+Path(gguf).write_bytes(b"GGUF" + b"\\\\0" * 60)
+answers = {s: [" The city said so."] for s in [*load_corpus("seed").side("ko"), "경기도가 협약을 맺었다."]}
+sys.modules["llama_cpp"] = fake_llama_module(answers)
+llama_cpp_engine.resolve = lambda name: Path(gguf)
+if extra != "none":  # a plain UserWarning from our code, or a library's warning from its own file
+    translate_corpus = eval_run.translate_corpus
+    where = eval_run.__file__ if extra == "ours" else "/elsewhere/lib.py"
+
+    def noisy(*a, **k):
+        warnings.warn_explicit("something else", FutureWarning if extra == "foreign" else UserWarning, where, 7)
+        return translate_corpus(*a, **k)
+
+    eval_run.translate_corpus = noisy
+from bilingual.cli.app import main
+
+sys.argv = ["bilingual", *args]
+main()
+'''
+DEMO = "warning: model gemma3-270m is a demonstration-quality model"
+
+
+@pytest.mark.parametrize(
+    ("command", "extra", "expected"),
+    [
+        ("eval", "none", [DEMO]),
+        ("eval", "ours", ["warning: something else", DEMO]),
+        ("eval", "foreign", ["/elsewhere/lib.py:7: FutureWarning: something else", DEMO]),  # left as Python shows it
+        ("translate", "none", [DEMO]),
+    ],
+)
+def test_our_warnings_are_one_clean_line(tmp_path, command, extra, expected):
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    args = ["eval", "--corpus", "seed", "--model", "gemma3-270m", "--metrics", "chrf"]
+    if command == "translate":
+        (tmp_path / "a.txt").write_text("경기도가 협약을 맺었다.\n", encoding="utf-8")
+        args = ["translate", str(tmp_path / "a.txt"), "--model", "gemma3-270m", "--from", "ko", "--to", "en"]
+    done = subprocess.run(
+        [sys.executable, str(driver), str(Path(__file__).parent), str(tmp_path / "m.gguf"), extra, *args],
+        capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == len(expected), done.stderr
+    for line, start in zip(lines, expected):
+        assert line.startswith(start)
+    assert "DemoQualityWarning" not in done.stderr and "llama_cpp_engine.py" not in done.stderr

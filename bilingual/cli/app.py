@@ -3,13 +3,16 @@
 Each command group lives in its own module and registers itself on ``app``;
 heavy imports happen inside the commands so ``--help`` is instant. Every
 :class:`~bilingual.errors.BilingualError` becomes one line on stderr and its
-exit code.
+exit code, and every Python warning of ours one line ``warning: ...``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import sys
+from collections.abc import Iterator
 
 import typer
 
@@ -59,11 +62,36 @@ def _register() -> None:
 _register()
 
 
+@contextlib.contextmanager
+def clean_warnings() -> Iterator[None]:
+    """Inside: a warning of ours (a ``bilingual`` warning class, or one warned from
+    ``bilingual``'s code) prints as one line ``warning: MESSAGE`` on stderr, without
+    Python's file, line and source; any other warning prints as Python prints it."""
+    import warnings
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    python_show = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        ours = category.__module__.partition(".")[0] == "bilingual" or os.path.abspath(filename).startswith(package)
+        if ours:
+            typer.echo(f"warning: {message}", err=True)
+        else:
+            python_show(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = python_show
+
+
 def main() -> None:
     from bilingual.errors import BilingualError
 
     try:
-        app()  # standalone mode: usage errors print click's message and exit 2
+        with clean_warnings():
+            app()  # standalone mode: usage errors print click's message and exit 2
     except BilingualError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
