@@ -2,7 +2,9 @@
 
 Every surface of every term (the canonical term and its forms) is indexed by
 its *normalised* key: for Korean the text without spaces, for English
-lower-cased without spaces, hyphens and full stops. The text is normalised the
+lower-cased without spaces, hyphens (any of the hyphen characters) and full stops;
+in both, apostrophe variants read as ' and surfaces are NFC (decomposed text is
+composed before matching, offsets still point into it). The text is normalised the
 same way once, with a map from normalised to original offsets. Matching then
 probes only the positions where a term may start (word starts, and for Korean
 the end of a term just matched inside the same word, as in 경기도|지사), looking
@@ -39,9 +41,17 @@ LANGS = ("ko", "en")
 METHODS = ("combined", "particles", "kiwi")
 
 _WORD = re.compile(r"[^\W_]+")
-_JAMO = re.compile("[\u1100-\u11ff]")
-_JAMO_SYLLABLE = re.compile("[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?")
-_KEEP = {"ko": re.compile(r"\S+"), "en": re.compile(r"[^\s\-\u2010\u2011\u2012\u2013.]+")}
+# Decomposed text (NFD, e.g. from macOS or some MT detokenisers): conjoining Hangul jamo, or
+# combining marks after a letter (e + U+0301 for é). Such text is matched on its NFC form.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_DECOMPOSED = re.compile(f"[\u1100-\u11ff{_MARKS}]")
+_CLUSTER = re.compile(f"[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?|.[{_MARKS}]+", re.S)
+# Hyphen variants (hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, small and
+# full-width hyphen-minus) are separators in English, like spaces and full stops.
+_HYPHENS = "-\u2010\u2011\u2012\u2013\ufe63\uff0d"
+_KEEP = {"ko": re.compile(r"\S+"), "en": re.compile(f"[^\\s{re.escape(_HYPHENS)}.]+")}
+# Apostrophe variants all read as "'" (O’Brien = O'Brien); one character for one, offsets keep.
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\uff07", "'"))
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ def normalise(text: str, lang: str) -> tuple[str, list[int]]:
 
 def _normalise_chunks(text: str, lang: str) -> tuple[str, list[int], list[int]]:
     """(normalised text, original start of each run of kept characters, its normalised start)."""
+    text = text.translate(_APOSTROPHES)
     if lang == "en":
         lowered = text.lower()
         if len(lowered) != len(text):  # a character whose lower case is longer (İ): keep it
@@ -124,7 +135,7 @@ class Matcher:
         self.index: dict[str, list[_Candidate]] = {}
         lengths: dict[str, set[int]] = {}
         for term, surface, wrong in surfaces:
-            key, seps = _key_and_seps(surface, lang)
+            key, seps = _key_and_seps(unicodedata.normalize("NFC", surface), lang)
             if not key:
                 continue
             bucket = self.index.setdefault(key, [])
@@ -141,8 +152,8 @@ class Matcher:
     def find(self, text: str) -> list[TermMatch]:
         if not self.index or not text:
             return []
-        if _JAMO.search(text):  # decomposed Hangul (NFD, e.g. text from macOS): match on NFC
-            return self._find_decomposed(text)
+        if _DECOMPOSED.search(text):  # NFD Hangul or combining accents: match on NFC
+            return self._find_composed(text)
         return self._find_plain(text)
 
     def _find_plain(self, text: str) -> list[TermMatch]:
@@ -165,7 +176,8 @@ class Matcher:
                 # cheap filter on the original text: no key starts like this word
                 first = text[w_start].lower() if lower else text[w_start]
                 if w_start + 1 < size:
-                    second = text[w_start + 1].lower() if lower else text[w_start + 1]
+                    second = text[w_start + 1].translate(_APOSTROPHES)
+                    second = second.lower() if lower else second
                     if not ignorable(second) and first + second not in lengths and first not in lengths:
                         continue
                 elif first not in lengths:
@@ -188,22 +200,25 @@ class Matcher:
 
     # -------------------------------------------------------------- internals
 
-    def _find_decomposed(self, text: str) -> list[TermMatch]:
-        """Compose conjoining jamo into syllables, match, and map offsets back to ``text``."""
+    def _find_composed(self, text: str) -> list[TermMatch]:
+        """Compose jamo into syllables and letters with their marks (NFC), match, map offsets back."""
         parts: list[str] = []
         spans: list[tuple[int, int]] = []  # original span of each composed character
         position = 0
-        for m in _JAMO_SYLLABLE.finditer(text):
+        for m in _CLUSTER.finditer(text):
             for i in range(position, m.start()):
                 parts.append(text[i])
                 spans.append((i, i + 1))
-            parts.append(unicodedata.normalize("NFC", m.group()))
-            spans.append((m.start(), m.end()))
+            # an L+V(+T) cluster composes to one syllable; a letter and its marks to one character
+            # or, where Unicode has no precomposed form, to several, each mapped to the whole cluster
+            composed_cluster = unicodedata.normalize("NFC", m.group())
+            parts.append(composed_cluster)
+            spans.extend([m.span()] * len(composed_cluster))
             position = m.end()
         for i in range(position, len(text)):
             parts.append(text[i])
             spans.append((i, i + 1))
-        composed = "".join(parts)  # each L+V(+T) cluster composes to exactly one syllable
+        composed = "".join(parts)
         result = []
         for m in self._find_plain(composed):
             start, end = spans[m.start][0], spans[m.end - 1][1]
@@ -300,7 +315,7 @@ class Matcher:
     def _ignorable(self, ch: str) -> bool:
         if self.lang == "ko":
             return ch.isspace()
-        return ch.isspace() or ch in "-\u2010\u2011\u2012\u2013."
+        return ch.isspace() or ch in _HYPHENS or ch == "."
 
     def _starts_term(self, rest: str) -> bool:
         for prefix in (rest[:2], rest[:1]):
@@ -368,22 +383,34 @@ def find_terms(glossary: Glossary, text: str, lang: str, *, method: str = "combi
 
 
 @lru_cache(maxsize=4096)
-def _single(surface: str, lang: str) -> Matcher:
-    term = Term(surface, surface)  # a stand-in: only the surface matters
-    return Matcher([(term, surface, False)], lang)
+def _surfaces_matcher(surfaces: tuple[str, ...], lang: str) -> Matcher:
+    term = Term(surfaces[0], surfaces[0])  # a stand-in: only the surfaces matter
+    return Matcher([(term, surface, False) for surface in surfaces], lang)
 
 
-def find_surface(text: str, surface: str, lang: str) -> list[TermMatch]:
-    """Occurrences of one surface (with the same variants as :func:`find_terms`)."""
-    if not surface.strip():
+def _stripped(surfaces: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.strip() for s in surfaces if s.strip()))
+
+
+def find_surface(text: str, surface: str, lang: str, *, forms: Iterable[str] = ()) -> list[TermMatch]:
+    """Occurrences of one surface, or of any of ``forms`` besides it (with the same variants as
+    :func:`find_terms`)."""
+    surfaces = _stripped((surface, *forms))
+    if not surfaces:
         return []
-    return _single(surface.strip(), lang).find(text)
+    return _surfaces_matcher(surfaces, lang).find(text)
 
 
-def contains_term(text: str, surface: str, lang: str) -> bool:
-    """Is ``surface`` (a target-language term) present in ``text``?
+def contains_term(text: str, surface: str, lang: str, *, forms: Iterable[str] = ()) -> bool:
+    """Is ``surface`` (a target-language term), or one of its other ``forms``, present in ``text``?
 
-    English: any case, possessive 's, hyphen/space variants (Kim Moon-soo, Kim Moonsoo, Kim Moon Soo).
-    Korean: with particles, in compounds, with or without spaces inside.
+    Korean: with particles, in compounds, with or without spaces inside — the matching
+    :func:`find_terms` uses for source text. Pass a term's ``korean_forms`` as ``forms`` so that
+    any surface of the term counts (김문수, or its form 김 지사 as 김 지사는).
+    English: any case, possessive 's, hyphen/space variants (Kim Moon-soo, Kim Moonsoo, Kim Moon Soo),
+    hyphen characters (‐, non-breaking ‑, –) and apostrophes (’ = ').
+    Both: Unicode composition never decides (an NFD García in ``text`` is the NFC García of the
+    glossary), but the letters do: Garcia is not García. The term success rate is exact presence of
+    the spelling the glossary asks for, WMT terminology-task style.
     """
-    return bool(find_surface(text, surface, lang))
+    return bool(find_surface(text, surface, lang, forms=forms))
