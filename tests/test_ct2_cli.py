@@ -13,24 +13,6 @@ from typer.testing import CliRunner
 
 from bilingual.cli.app import app
 
-ARTICLE = """\
-서울시, 내년부터 버스 요금 인상
-
-김민수 기자
-
-서울시는 25일 내년 1월부터 시내버스 요금을 200원 올린다고 밝혔다. 시는 적자가 커졌다고 설명했다.
-
-요금 인상은 8년 만이다.
-
-시민단체는 인상 폭이 지나치다고 비판했다. 일부 시의원도 반대 의견을 냈다.
-
-서울 시내버스가 광화문 앞을 지나고 있다. (연합뉴스)
-
-시는 저소득층 할인을 넓히겠다고 했다.
-
-지하철 요금은 내년 하반기에 다시 논의한다.
-"""
-
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
@@ -58,9 +40,9 @@ def converted(tmp_path_factory, tiny_marian_ko_en) -> Path:
     return out
 
 
-def test_converted_model_translates_an_article_with_the_same_structure(converted, tiny_marian_ko_en, tmp_path):
+def test_converted_model_translates_an_article_with_the_same_structure(converted, tiny_marian_ko_en, tmp_path, ko_article):
     src = tmp_path / "article.txt"
-    src.write_text(ARTICLE, encoding="utf-8")
+    src.write_text(ko_article, encoding="utf-8")
     outputs, reports = {}, {}
     for name, model in (("ct2", converted), ("hf", tiny_marian_ko_en)):
         out, report = tmp_path / f"{name}.txt", tmp_path / f"{name}.json"
@@ -72,13 +54,13 @@ def test_converted_model_translates_an_article_with_the_same_structure(converted
         outputs[name] = out.read_text(encoding="utf-8")
         reports[name] = json.loads(report.read_text(encoding="utf-8"))
     ct2, hf = outputs["ct2"], outputs["hf"]
-    assert len(blocks(ct2)) == len(blocks(hf)) == len(blocks(ARTICLE))
-    assert [bool(b.strip()) for b in blocks(ct2)] == [bool(b.strip()) for b in blocks(ARTICLE)]
+    assert len(blocks(ct2)) == len(blocks(hf)) == len(blocks(ko_article))
+    assert [bool(b.strip()) for b in blocks(ct2)] == [bool(b.strip()) for b in blocks(ko_article)]
     assert ct2.count("\n") == hf.count("\n")
     seg_ct2, seg_hf = reports["ct2"]["segments"], reports["hf"]["segments"]
     assert [s["source"] for s in seg_ct2] == [s["source"] for s in seg_hf]
     assert all(s["output"].strip() for s in seg_ct2)
-    assert ct2 != ARTICLE
+    assert ct2 != ko_article
 
 
 def test_engine_and_compute_type_options_reach_ctranslate2(converted, tmp_path):
@@ -99,7 +81,7 @@ def test_engine_and_compute_type_options_reach_ctranslate2(converted, tmp_path):
         ("float16 on cpu", "float16 is not supported on cpu"),
     ],
 )
-def test_broken_folder_or_option_is_one_clear_line(converted, tmp_path, damage, message):
+def test_broken_folder_or_option_is_one_clear_line(converted, tmp_path, ko_article, damage, message):
     import shutil
 
     folder = tmp_path / "model"
@@ -113,7 +95,7 @@ def test_broken_folder_or_option_is_one_clear_line(converted, tmp_path, damage, 
     else:
         extra = ["--compute-type", "float16"]
     src = tmp_path / "a.txt"
-    src.write_text(ARTICLE, encoding="utf-8")
+    src.write_text(ko_article, encoding="utf-8")
     done = cli("translate", str(src), "--model", str(folder), *extra)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

@@ -12,24 +12,6 @@ from typer.testing import CliRunner
 
 from bilingual.cli.app import app
 
-ARTICLE = """\
-서울시, 내년부터 버스 요금 인상
-
-김민수 기자
-
-서울시는 25일 내년 1월부터 시내버스 요금을 200원 올린다고 밝혔다. 시는 적자가 커졌다고 설명했다.
-
-요금 인상은 8년 만이다.
-
-시민단체는 인상 폭이 지나치다고 비판했다. 일부 시의원도 반대 의견을 냈다.
-
-서울 시내버스가 광화문 앞을 지나고 있다. (연합뉴스)
-
-시는 저소득층 할인을 넓히겠다고 했다.
-
-지하철 요금은 내년 하반기에 다시 논의한다.
-"""
-
 MARKDOWN = """\
 # 서울시, *버스* 요금 인상
 
@@ -64,9 +46,9 @@ def blocks(text: str) -> list[str]:
     return [b for b in text.split("\n\n") if b.strip()]
 
 
-def test_korean_article_keeps_its_structure(tiny_marian_ko_en, tmp_path):
+def test_korean_article_keeps_its_structure(tiny_marian_ko_en, tmp_path, ko_article):
     src = tmp_path / "article.txt"
-    src.write_text(ARTICLE, encoding="utf-8")
+    src.write_text(ko_article, encoding="utf-8")
     out, report = tmp_path / "out.txt", tmp_path / "report.json"
     code, _ = run("translate", str(src), "-o", str(out), "--model", str(tiny_marian_ko_en), "--report", str(report), "--quiet")
     assert code == 0
@@ -74,14 +56,14 @@ def test_korean_article_keeps_its_structure(tiny_marian_ko_en, tmp_path):
     from bilingual.document import BlockKind
     from bilingual.formats import parse
 
-    kinds = [b.kind for b in parse(ARTICLE, "txt")[0].blocks if b.translatable]
+    kinds = [b.kind for b in parse(ko_article, "txt")[0].blocks if b.translatable]
     assert kinds.count(BlockKind.PARAGRAPH) == 5
     assert {BlockKind.HEADLINE, BlockKind.BYLINE, BlockKind.CAPTION} <= set(kinds)
-    assert len(blocks(translated)) == len(blocks(ARTICLE)) == 8  # headline, byline, caption, 5 paragraphs
+    assert len(blocks(translated)) == len(blocks(ko_article)) == 8  # headline, byline, caption, 5 paragraphs
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"]["segments"] == 10 and data["summary"]["empty"] == 0  # 2 + 2 two-sentence paragraphs
     assert all(s["output"].strip() for s in data["segments"])
-    assert translated != ARTICLE
+    assert translated != ko_article
 
 
 def test_markdown_keeps_markup(tiny_marian_ko_en, tmp_path):
@@ -126,11 +108,11 @@ def test_a_1500_character_sentence_is_translated_in_parts(tiny_marian_ko_en, tmp
     assert len(blocks(output)) == 1
 
 
-def test_cp949_and_utf8_give_identical_output(tiny_marian_ko_en, tmp_path):
+def test_cp949_and_utf8_give_identical_output(tiny_marian_ko_en, tmp_path, ko_article):
     outputs = []
     for encoding in ("utf-8", "cp949"):
         src = tmp_path / f"article-{encoding}.txt"
-        src.write_bytes(ARTICLE.encode(encoding))
+        src.write_bytes(ko_article.encode(encoding))
         code, output = run("translate", str(src), "--model", str(tiny_marian_ko_en), "-q")
         assert code == 0
         outputs.append(output)
@@ -144,14 +126,14 @@ def test_direction_is_detected_from_the_script(tiny_marian_en_ko, tmp_path):
     assert code == 0 and len(blocks(output)) == 2
 
 
-def test_glossary_report_and_strict(tiny_marian_ko_en, tmp_path, monkeypatch):
+def test_glossary_report_and_strict(tiny_marian_ko_en, tmp_path, monkeypatch, ko_article):
     glossary = tmp_path / "g.tsv"
     glossary.write_text(
         "korean\tenglish\tkorean_forms\twrong_english\tkind\tstatus\tnote\n서울시\tSeoul Metropolitan Government\t\t\torganisation\tapproved\t\n",
         encoding="utf-8",
     )
     src = tmp_path / "a.txt"
-    src.write_text(ARTICLE, encoding="utf-8")
+    src.write_text(ko_article, encoding="utf-8")
     report, out = tmp_path / "r.json", tmp_path / "o.txt"
     args = ["translate", str(src), "--model", str(tiny_marian_ko_en), "--glossary", str(glossary), "--report", str(report), "-q"]
     code, _ = run(*args, "-o", str(out))
@@ -207,7 +189,7 @@ def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         ("model-unreachable", "cannot be downloaded"),
     ],
 )
-def test_bad_input_is_one_clear_line(tmp_path, tiny_marian_ko_en, case, message):
+def test_bad_input_is_one_clear_line(tmp_path, tiny_marian_ko_en, ko_article, case, message):
     src = tmp_path / "a.txt"
     model = str(tiny_marian_ko_en)
     env = {"HF_HUB_CACHE": str(tmp_path / "cache")}
@@ -218,7 +200,7 @@ def test_bad_input_is_one_clear_line(tmp_path, tiny_marian_ko_en, case, message)
     elif case == "binary":
         src.write_bytes(bytes(range(256)) * 4)
     else:
-        src.write_text(ARTICLE, encoding="utf-8")
+        src.write_text(ko_article, encoding="utf-8")
         model = "no-such-owner/no-such-model"
         if case == "model-offline":
             env["HF_HUB_OFFLINE"] = "1"
