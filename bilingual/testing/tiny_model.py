@@ -101,33 +101,21 @@ def build_marian(
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
-    _check_args(source_lang, target_lang, d_model, heads)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-
-    source_proto = _train_spm(sample_lines(source_lang), vocab_size, lang=source_lang)
-    target_proto = _train_spm(sample_lines(target_lang), vocab_size, lang=target_lang)
-    (out / "source.spm").write_bytes(source_proto)
-    (out / "target.spm").write_bytes(target_proto)
-
+    out = _start(out_dir, source_lang, target_lang, d_model, heads)
+    source_proto = _write_spm(out / "source.spm", sample_lines(source_lang), vocab_size, lang=source_lang)
+    target_proto = _write_spm(out / "target.spm", sample_lines(target_lang), vocab_size, lang=target_lang)
     vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for piece in _pieces(source_proto) + _pieces(target_proto):
         if piece not in ("<unk>", "<s>", "</s>") and piece not in vocab:
             vocab[piece] = len(vocab)
     vocab["<pad>"] = len(vocab)
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_vocab(out, vocab)
     pad_id = vocab["<pad>"]
 
     config = MarianConfig(
         vocab_size=len(vocab),
         decoder_vocab_size=len(vocab),
-        d_model=d_model,
-        encoder_layers=encoder_layers,
-        decoder_layers=decoder_layers,
-        encoder_attention_heads=heads,
-        decoder_attention_heads=heads,
-        encoder_ffn_dim=ffn_dim,
-        decoder_ffn_dim=ffn_dim,
+        **_shape(d_model, encoder_layers, decoder_layers, heads, ffn_dim),
         max_position_embeddings=512,
         activation_function="swish",
         scale_embedding=True,
@@ -162,10 +150,8 @@ def build_marian(
         num_beams=4,
         exponential_decay_length_penalty=length_decay,
     )
-    _apply_output_bias(model, _output_bias(len(vocab), eos_token_id=0, eos_bias=eos_bias, bad_ids=[pad_id]))
-
-    _save(out, model, generation, tokenizer, {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"})
-    return out
+    special = {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}
+    return _finish(out, model, generation, tokenizer, special, eos_token_id=0, eos_bias=eos_bias, bad_ids=[pad_id])
 
 
 def build_m2m100(
@@ -187,20 +173,16 @@ def build_m2m100(
     translates in either direction, chosen by ``src_lang`` and the forced
     target-language token, as the real one is.
     """
-    from transformers import GenerationConfig, M2M100Tokenizer
+    from transformers import M2M100Tokenizer
 
-    _check_args("ko", "en", d_model, heads)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-
-    proto = _train_spm(sample_lines("ko") + sample_lines("en"), vocab_size, lang=None, model_type="bpe")
-    (out / "sentencepiece.bpe.model").write_bytes(proto)
+    out = _start(out_dir, "ko", "en", d_model, heads)
+    proto = _write_joint_spm(out, vocab_size)
     # fairseq dictionary order, as in the real vocab.json
     vocab: dict[str, int] = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
     for piece in _pieces(proto):
         if piece not in vocab:
             vocab[piece] = len(vocab)
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_vocab(out, vocab)
 
     tokenizer = M2M100Tokenizer(
         vocab_file=str(out / "vocab.json"),
@@ -210,19 +192,8 @@ def build_m2m100(
     )
     # the vocab, then 100 language tokens, then 8 "madeup words" (as in the real model)
     model_vocab = len(vocab) + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words
-    model = _m2m100_model(model_vocab, d_model, encoder_layers, decoder_layers, heads, ffn_dim, seed)
-    generation = GenerationConfig(
-        bos_token_id=0,
-        decoder_start_token_id=2,
-        eos_token_id=2,
-        pad_token_id=1,
-        max_length=200,
-        num_beams=5,
-        exponential_decay_length_penalty=length_decay,
-    )
+    model = _m2m100_model(model_vocab, _shape(d_model, encoder_layers, decoder_layers, heads, ffn_dim), seed)
     lang_ids = sorted(tokenizer.lang_code_to_id.values())
-    bad_ids = [0, 1, 3, *lang_ids, *range(lang_ids[-1] + 1, model_vocab)]
-    _apply_output_bias(model, _output_bias(model_vocab, eos_token_id=2, eos_bias=eos_bias, bad_ids=bad_ids))
     special = {
         "bos_token": "<s>",
         "eos_token": "</s>",
@@ -231,8 +202,10 @@ def build_m2m100(
         "unk_token": "<unk>",
         "additional_special_tokens": [tokenizer.get_lang_token(code) for code in tokenizer.lang_code_to_id],
     }
-    _save(out, model, generation, tokenizer, special)
-    return out
+    return _finish(
+        out, model, _fairseq_generation(length_decay, num_beams=5), tokenizer, special, eos_token_id=2,
+        eos_bias=eos_bias, bad_ids=[0, 1, 3, *lang_ids, *range(lang_ids[-1] + 1, model_vocab)],
+    )  # fmt: skip
 
 
 def build_nllb(
@@ -253,51 +226,88 @@ def build_nllb(
     An M2M100 model with the NLLB tokenizer (``tokenizer.json`` converted from
     the SentencePiece model, with the 202 ``kor_Hang``-style language codes).
     """
-    from transformers import GenerationConfig, NllbTokenizer
+    from transformers import NllbTokenizer
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
-    _check_args("ko", "en", d_model, heads)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    proto = _train_spm(sample_lines("ko") + sample_lines("en"), vocab_size, lang=None, model_type="bpe")
-    (out / "sentencepiece.bpe.model").write_bytes(proto)
+    out = _start(out_dir, "ko", "en", d_model, heads)
+    _write_joint_spm(out, vocab_size)
     (out / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "NllbTokenizer"}), encoding="utf-8")
     tokenizer = NllbTokenizer.from_pretrained(
         out, src_lang="kor_Hang", tgt_lang="eng_Latn", extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES)
     )
     model_vocab = len(tokenizer)
-    model = _m2m100_model(model_vocab, d_model, encoder_layers, decoder_layers, heads, ffn_dim, seed)
-    generation = GenerationConfig(
+    model = _m2m100_model(model_vocab, _shape(d_model, encoder_layers, decoder_layers, heads, ffn_dim), seed)
+    lang_ids = tokenizer.convert_tokens_to_ids(list(FAIRSEQ_LANGUAGE_CODES))
+    special = {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
+               "cls_token": "<s>", "mask_token": "<mask>", "additional_special_tokens": list(FAIRSEQ_LANGUAGE_CODES)}
+    return _finish(
+        out, model, _fairseq_generation(length_decay), tokenizer, special, eos_token_id=2, eos_bias=eos_bias,
+        bad_ids=[0, 1, 3, *lang_ids, *range(len(tokenizer), model_vocab)],
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- shared writing steps
+def _start(out_dir: str | Path, source_lang: str, target_lang: str, d_model: int, heads: int) -> Path:
+    """Check the arguments and make the output folder."""
+    _check_args(source_lang, target_lang, d_model, heads)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _write_spm(path: Path, lines: list[str], vocab_size: int, *, lang: str | None, model_type: str = "unigram") -> bytes:
+    """Train a SentencePiece model on ``lines``, write it to ``path`` and return it."""
+    proto = _train_spm(lines, vocab_size, lang=lang, model_type=model_type)
+    path.write_bytes(proto)
+    return proto
+
+
+def _write_joint_spm(out: Path, vocab_size: int) -> bytes:
+    """One BPE model for Korean and English together, as M2M100 and NLLB have (``sentencepiece.bpe.model``)."""
+    lines = sample_lines("ko") + sample_lines("en")
+    return _write_spm(out / "sentencepiece.bpe.model", lines, vocab_size, lang=None, model_type="bpe")
+
+
+def _write_vocab(out: Path, vocab: dict[str, int]) -> None:
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _shape(d_model: int, encoder_layers: int, decoder_layers: int, heads: int, ffn_dim: int) -> dict[str, int]:
+    """The size arguments every builder passes to its transformers config, under the config's names."""
+    return {
+        "d_model": d_model,
+        "encoder_layers": encoder_layers,
+        "decoder_layers": decoder_layers,
+        "encoder_attention_heads": heads,
+        "decoder_attention_heads": heads,
+        "encoder_ffn_dim": ffn_dim,
+        "decoder_ffn_dim": ffn_dim,
+    }
+
+
+def _fairseq_generation(length_decay: tuple[int, float] | None, **extra):
+    """The generation config of fairseq-converted models (<s> 0, <pad> 1, </s> 2), as M2M100 and NLLB have."""
+    from transformers import GenerationConfig
+
+    return GenerationConfig(
         bos_token_id=0,
         decoder_start_token_id=2,
         eos_token_id=2,
         pad_token_id=1,
         max_length=200,
+        **extra,
         exponential_decay_length_penalty=length_decay,
     )
-    lang_ids = tokenizer.convert_tokens_to_ids(list(FAIRSEQ_LANGUAGE_CODES))
-    bad_ids = [0, 1, 3, *lang_ids, *range(len(tokenizer), model_vocab)]
-    _apply_output_bias(model, _output_bias(model_vocab, eos_token_id=2, eos_bias=eos_bias, bad_ids=bad_ids))
-    special = {"bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>",
-               "cls_token": "<s>", "mask_token": "<mask>", "additional_special_tokens": list(FAIRSEQ_LANGUAGE_CODES)}
-    _save(out, model, generation, tokenizer, special)
-    return out
 
 
-def _m2m100_model(vocab: int, d_model: int, encoder_layers: int, decoder_layers: int, heads: int, ffn_dim: int, seed: int):
+def _m2m100_model(vocab: int, shape: dict[str, int], seed: int):
     """A random M2M100 model with fairseq's special-token ids (<s> 0, <pad> 1, </s> 2), as M2M100 and NLLB use."""
     import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration
 
     config = M2M100Config(
         vocab_size=vocab,
-        d_model=d_model,
-        encoder_layers=encoder_layers,
-        decoder_layers=decoder_layers,
-        encoder_attention_heads=heads,
-        decoder_attention_heads=heads,
-        encoder_ffn_dim=ffn_dim,
-        decoder_ffn_dim=ffn_dim,
+        **shape,
         max_position_embeddings=1024,
         scale_embedding=True,
         pad_token_id=1,
@@ -312,15 +322,29 @@ def _m2m100_model(vocab: int, d_model: int, encoder_layers: int, decoder_layers:
     return M2M100ForConditionalGeneration(config).eval()
 
 
-def _save(out: Path, model, generation, tokenizer, special_tokens: dict) -> None:
+def _finish(
+    out: Path,
+    model,
+    generation,
+    tokenizer,
+    special_tokens: dict,
+    *,
+    eos_token_id: int,
+    eos_bias: float,
+    bad_ids: list[int],
+) -> Path:
+    """Bias the output logits (see :func:`_apply_output_bias`), then save model, generation config and tokenizer."""
     from transformers.utils import logging as hf_logging
 
+    bias = _output_bias(model.config.vocab_size, eos_token_id=eos_token_id, eos_bias=eos_bias, bad_ids=bad_ids)
+    _apply_output_bias(model, bias)
     hf_logging.disable_progress_bar()
     model.save_pretrained(out)
     generation.save_pretrained(out)
     tokenizer.save_pretrained(out)
     # transformers 5 no longer writes this file; the Hub checkpoints have it
     (out / "special_tokens_map.json").write_text(json.dumps(special_tokens, indent=2), encoding="utf-8")
+    return out
 
 
 def _output_bias(size: int, *, eos_token_id: int, eos_bias: float, bad_ids: list[int]):
