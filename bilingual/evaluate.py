@@ -386,7 +386,11 @@ def term_success(
                     article_id=article_ids[i] if article_ids else "",
                     source_form=m.text,
                     expected=expected,
-                    found=bool(contains_term(hyp, expected, target_lang)),
+                    found=bool(
+                        contains_term(
+                            hyp, expected, target_lang, forms=term.korean_forms if target_lang == "ko" else ()
+                        )
+                    ),
                 )
             )
     return TermReport(tuple(checks))

@@ -109,11 +109,6 @@ def test_term_success_is_exact_but_not_unicode_form_sensitive(hyp: str, found: b
     assert [c.found for c in report.checks] == [found]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bilingual/evaluate.py term_success passes only term.korean; needs "
-    "contains_term(hyp, expected, target_lang, forms=term.korean_forms if target_lang == 'ko' else ())",
-)
 def test_term_success_into_korean_counts_the_terms_forms() -> None:
     report = term_success(GLOSSARY, ["Gov. Kim Moon-soo said."], ["김 지사는 말했다."], source_lang="en", target_lang="ko")
     assert [c.found for c in report.checks] == [True]
