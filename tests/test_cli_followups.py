@@ -202,7 +202,7 @@ from bilingual import eval_run
 from bilingual.corpus import load_corpus
 from bilingual.engines import llama_cpp_engine
 
-Path(gguf).write_bytes(b"GGUF" + b"\\\\0" * 60)
+Path(gguf).write_bytes(b"GGUF" + b"\\0" * 60)
 answers = {s: [" The city said so."] for s in [*load_corpus("seed").side("ko"), "경기도가 협약을 맺었다."]}
 sys.modules["llama_cpp"] = fake_llama_module(answers)
 llama_cpp_engine.resolve = lambda name: Path(gguf)
