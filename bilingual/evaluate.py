@@ -195,6 +195,12 @@ def _stats_rows_parallel(
 
     # fork is cheap; after torch has started its thread pools, spawn is the safe choice
     method = "spawn" if "torch" in sys.modules else "fork"
+    if "ter" in names:
+        # Load (or, on a machine's first run, compile) numba's TER kernel once,
+        # so that forked workers inherit it instead of each compiling it.
+        from bilingual.ter import warm_up
+
+        warm_up()
     n = len(hyps)
     # interleave chunks so that long and short segments spread evenly
     chunks = [list(range(k, n, n_workers)) for k in range(n_workers)]

@@ -118,6 +118,13 @@ def _kernel() -> Any:
     return _KERNEL
 
 
+def warm_up() -> None:
+    """Import the kernel and compile it for its argument types (cached on disk after the first time)."""
+    kernel = _kernel()
+    if kernel:
+        compiled_translation_edit_rate(kernel, ["a", "b"], ["b", "a"])
+
+
 def translation_edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[int, int]:
     """``sacrebleu.metrics.lib_ter.translation_edit_rate``: (edits, reference length)."""
     kernel = _kernel()
