@@ -19,11 +19,11 @@ dropped or truncated.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 
 from bilingual.document import Block, Segment
+from bilingual.kiwi import kiwi
 
 CountTokens = Callable[[list[str]], list[int]]
 
@@ -37,15 +37,8 @@ _EN_CLAUSE_WORDS = re.compile(
 _CLAUSE_PUNCT = re.compile(r"[,;:，；：、)\]」』”’–—](?=\s)|\s[–—](?=\s)")
 
 
-@functools.lru_cache(maxsize=1)
-def _kiwi():
-    from kiwipiepy import Kiwi
-
-    return Kiwi(num_workers=1)
-
-
 def _boundaries_ko(text: str) -> list[int]:
-    return [s.start for s in _kiwi().split_into_sents(text)][1:]
+    return [s.start for s in kiwi().split_into_sents(text)][1:]
 
 
 def _boundaries_en(text: str) -> list[int]:
@@ -100,7 +93,7 @@ def _clause_breaks_ko(text: str) -> tuple[list[int], list[int]]:
     does not end a clause and is skipped.
     """
     punct, endings = [], []
-    tokens = _kiwi().tokenize(text)
+    tokens = kiwi().tokenize(text)
     for i, token in enumerate(tokens):
         end = token.end
         if end >= len(text) or not text[end].isspace():

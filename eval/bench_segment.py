@@ -78,7 +78,7 @@ def main() -> None:
 
     from kiwipiepy import Kiwi
 
-    kiwi = Kiwi(num_workers=1)
+    kiwi = Kiwi(num_workers=1, load_multi_dict=False)
     run("kiwipiepy split_into_sents", lambda t: [s.text for s in kiwi.split_into_sents(t)], articles)
 
     from bilingual.segment import split_sentences

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bilingual.kiwi import kiwi
+
 # Particles (josa), the copula and its common endings, and a few suffixes that
 # attach to nouns. A word's rest may be any sequence of up to four of these.
 PARTICLES: tuple[str, ...] = (
@@ -80,22 +82,10 @@ def rest_is_compound(rest: str) -> bool:
 # ------------------------------------------------------------------ kiwipiepy
 
 
-_KIWI = None
-
-
-def _kiwi():
-    global _KIWI
-    if _KIWI is None:
-        from kiwipiepy import Kiwi  # heavy (about 1 s); loaded on first need
-
-        _KIWI = Kiwi()
-    return _KIWI
-
-
 @lru_cache(maxsize=65536)
 def kiwi_tokens(word: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, tag) of each morpheme of ``word``, offsets in ``word``."""
-    return tuple((t.start, t.start + t.len, t.tag) for t in _kiwi().tokenize(word))
+    return tuple((t.start, t.start + t.len, t.tag) for t in kiwi().tokenize(word))
 
 
 def kiwi_boundary(word: str, at: int) -> bool:

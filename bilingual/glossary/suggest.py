@@ -180,10 +180,10 @@ def korean_candidates(tokens: Sequence[object], text: str, *, max_tokens: int = 
 
 
 def _analyse(korean_segments: Sequence[str]) -> list[list[object]]:
-    from bilingual.glossary.korean import _kiwi  # one shared analyser per process
+    from bilingual.kiwi import kiwi as shared_kiwi  # one analyser per process
 
     try:
-        kiwi = _kiwi()
+        kiwi = shared_kiwi(multi_words=True)
     except ImportError as exc:  # pragma: no cover - kiwipiepy is a core dependency
         raise InputError("glossary suggest needs kiwipiepy: pip install kiwipiepy") from exc
     return [list(tokens) for tokens in kiwi.tokenize(list(korean_segments))]
