@@ -555,6 +555,9 @@ def main(argv: list[str] | None = None) -> int:
         if "agreement" in run:
             print(f"{label}: {json.dumps(run['agreement'])}", file=sys.stderr, flush=True)
             continue
+        if args.out:  # after every run, so that a long matrix keeps what it measured
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(
             f"{label}: {run['sentences_per_s']:7.2f} sent/s {run['useful_tokens_per_s']:8.1f} tok/s "
             f"rss {run['peak_rss_mb']:7.0f} MB load {run['load_seconds']:5.1f}s"
