@@ -60,6 +60,7 @@ class SegmentReport:
     retried: bool = False  # the first output was empty and it was translated again with a minimum length
     empty: bool = False  # still empty after the retry
     restored: list[str] = field(default_factory=list)  # protected spans the model dropped, appended back
+    engine_notes: list[dict] = field(default_factory=list)  # what the engine did to this answer (llama-cpp: cut, retried)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -87,6 +88,7 @@ class TranslationResult:
             "summary": {
                 "segments": len(self.segments),
                 "retried": sum(s.retried for s in self.segments),
+                "engine_notes": sum(len(s.engine_notes) for s in self.segments),
                 "empty": len(self.empty_segments),
                 "terms": {
                     status: sum(1 for s in self.segments for e in s.terms if e.status == status)
@@ -105,6 +107,7 @@ class _Unit:
     prepared: Prepared
     output: str = ""
     retried: bool = False
+    notes: list[dict] = field(default_factory=list)
 
 
 class Translator:
@@ -239,6 +242,7 @@ class Translator:
                     retried=unit.retried,
                     empty=not output,
                     restored=restored,
+                    engine_notes=list(unit.notes),
                 )
             )
         result = TranslationResult(list(docs), reports)
@@ -288,6 +292,7 @@ class Translator:
             )
         order = sorted(range(len(distinct)), key=lambda i: counts[i], reverse=True)
         outputs: dict[str, str] = {}
+        notes: dict[str, list[dict]] = {}
         done = 0
         for batch in _batches(order, counts, self.options.batch_size):
             texts = [distinct[i] for i in batch]
@@ -296,6 +301,7 @@ class Translator:
                 raise EngineError(
                     f"engine {self.engine.name} returned {len(translated)} outputs for {len(texts)} segments"
                 )
+            self._collect_notes(texts, notes)
             outputs.update(zip(texts, (t.strip() for t in translated)))
             done += len(texts)
             if progress:
@@ -305,11 +311,21 @@ class Translator:
             if text.strip() and not outputs[text]:
                 minimum = min(self.options.max_length, max(2, math.ceil(n / 3)))
                 again = self.engine.translate_batch([text], replace(self.options, min_length=minimum))
+                self._collect_notes([text], notes)
                 outputs[text] = again[0].strip() if again else ""
                 retried.add(text)
         for unit in units:
             unit.output = outputs[unit.prepared.model_input]
             unit.retried = unit.prepared.model_input in retried
+            unit.notes = notes.get(unit.prepared.model_input, [])
+
+    def _collect_notes(self, texts: list[str], notes: dict[str, list[dict]]) -> None:
+        """File the engine's notes on its last batch (``last_notes``, if it keeps any) under their input text."""
+        for note in getattr(self.engine, "last_notes", ()) or ():
+            data = asdict(note)
+            index = data.pop("index")
+            if 0 <= index < len(texts):
+                notes.setdefault(texts[index], []).append(data)
 
 
 def _batches(order: list[int], counts: list[int], batch_size: int) -> list[list[int]]:

@@ -173,18 +173,21 @@ def test_llama_engine_notes_are_in_the_report(monkeypatch, tmp_path, answers, ex
     assert code == 0, err
     assert out.startswith("Gyeonggi signed a deal.")
     data = json.loads(report.read_text(encoding="utf-8"))
-    notes = data["engine_notes"]
-    assert [(n["input"], n["kind"]) for n in notes] == [(text, kind) for text, kind, _, _ in expected]
-    for note, (_, _, detail, raw) in zip(notes, expected):
+    assert len(data["segments"]) == 2
+    notes = [(segment["source"], note) for segment in data["segments"] for note in segment["engine_notes"]]
+    assert [(source, n["kind"]) for source, n in notes] == [(text, kind) for text, kind, _, _ in expected]
+    for (_, note), (_, _, detail, raw) in zip(notes, expected):
         assert detail in note["detail"] and note["raw"].startswith(raw) and "index" not in note
-    assert len(data["segments"]) == 2  # the per-segment report is unchanged
+    assert data["summary"]["engine_notes"] == len(expected)
 
 
-def test_engine_without_notes_adds_no_engine_notes_key(tiny_marian_ko_en, article, tmp_path):
+def test_engine_without_notes_reports_none(tiny_marian_ko_en, article, tmp_path):
     report = tmp_path / "r.json"
     code, _, err = run("translate", str(article), "--model", str(tiny_marian_ko_en), "--report", str(report), "--beams", "1")
     assert code == 0, err
-    assert "engine_notes" not in json.loads(report.read_text(encoding="utf-8"))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["segments"] and all(segment["engine_notes"] == [] for segment in data["segments"])
+    assert data["summary"]["engine_notes"] == 0
 
 
 # --------------------------------------------------------------------------- warnings as one clean line

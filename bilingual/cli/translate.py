@@ -109,19 +109,16 @@ def translate(
         for warning in caught:
             if issubclass(warning.category, (LicenceWarning, DemoQualityWarning)):
                 typer.echo(f"warning: {warning.message}", err=True)
-    recorder = None
-    if hasattr(translator.engine, "last_notes"):  # e.g. llama-cpp: answers it cut or retried
-        recorder = translator.engine = _NoteRecorder(translator.engine)
 
     with _Progress(enabled=progress_enabled(quiet), threshold=batch_size) as progress:
         try:
             result = translator.translate_documents(docs, progress=progress.update)
         except EmptyTranslationError as exc:
             if report is not None:
-                _write_report(report, exc.result, recorder)
+                _write_report(report, exc.result)
             raise
     if report is not None:
-        _write_report(report, result, recorder)
+        _write_report(report, result)
     missed = result.missed_terms
     if strict and missed:
         segment, event = missed[0]
@@ -143,45 +140,18 @@ def _check_report_path(path: Path) -> None:
         raise InputError(f"cannot write report {path}: {blocker} is a file, not a folder")
 
 
-def _write_report(path: Path, result, recorder: _NoteRecorder | None = None) -> None:
+def _write_report(path: Path, result) -> None:
     import json
 
     from bilingual.errors import InputError
 
     data = result.report()
-    if recorder is not None:
-        data["engine_notes"] = recorder.notes
     _check_report_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write report {path}: {exc.strerror or exc}") from None
-
-
-class _NoteRecorder:
-    """An engine that keeps what its ``last_notes`` say after each batch (they are reset per batch).
-
-    A note is tied to the text the engine was given (``input``: the segment after
-    glossary and placeholder substitution), as its batch index means nothing in
-    the report. Everything else is the wrapped engine's.
-    """
-
-    def __init__(self, engine) -> None:
-        self._engine = engine
-        self.notes: list[dict] = []
-
-    def __getattr__(self, name: str):
-        return getattr(self._engine, name)
-
-    def translate_batch(self, texts: list[str], options) -> list[str]:
-        from dataclasses import asdict
-
-        outputs = self._engine.translate_batch(texts, options)
-        for note in self._engine.last_notes:
-            data = asdict(note)
-            self.notes.append({"input": texts[data.pop("index")], **data})
-        return outputs
 
 
 def progress_enabled(quiet: bool) -> bool:
