@@ -21,6 +21,7 @@ from bilingual.document import Block, Document, Segment
 from bilingual.engines.base import Engine, GenerationOptions
 from bilingual.errors import EngineError, InputError
 from bilingual.glossary.hooks import Prepared, TermEnforcer, TermEvent
+from bilingual.invisible import without_invisible
 from bilingual.placeholders import Masked, dropped, mask, unmask
 from bilingual.segment import segment_block, split_long
 
@@ -265,6 +266,7 @@ class Translator:
             prepared = self.enforcer.prepare(masked.text)
         else:
             prepared = Prepared(source=masked.text, model_input=masked.text)
+        prepared.model_input = without_invisible(prepared.model_input)
         return _Unit(source=text, masked=masked, prepared=prepared)
 
     def _finish(self, unit: _Unit) -> tuple[str, list[TermEvent], list[str]]:

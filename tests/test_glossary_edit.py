@@ -159,6 +159,9 @@ LINT_CASES = [
     ("김문수\tKim Moon-soo\t\tKim Moonsoo\tperson\tapproved\t", "error", "wrong-is-right"),
     ("김문수\tKim Mun-su\t\t\tperson\tforbidden\t", "warning", "no-approved"),
     ("김문수\tKim Moon-soo\t김 지사\t\tperson\tapproved\t\n김영삼\tKim Young-sam\t김 지사\t\tperson\tapproved\t", "warning", "shared-form"),
+    ("김\u200b문수\tKim Moon-soo\t\t\tperson\tapproved\t", "error", "hidden-character"),
+    ("김문수\tKim Moon\u00adsoo\t\t\tperson\tapproved\t", "error", "hidden-character"),
+    ("김문수\tKim Moon-soo\t김\u2060지사\t\tperson\tapproved\t", "error", "hidden-character"),
 ]
 
 

@@ -197,3 +197,28 @@ def test_decomposed_hangul_is_matched_with_original_offsets():
     assert [(unicodedata.normalize("NFC", t), k) for t, k in got] == [
         ("김문수", "김문수"), ("경기도지사", "경기도지사"), ("모스크바", "모스크바")]
     assert all(t == unicodedata.normalize("NFD", k) for t, k in got)  # spans of the original text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("김\u200b문수는 말했다", "ko", ["김\u200b문수"]),  # zero-width space inside the name
+        ("김문수\u200b지사는 로스텍과", "ko", ["김문수\u200b지사", "로스텍"]),  # between term and compound head
+        ("\ufeff김문수는", "ko", ["김문수"]),  # a BOM before: the span starts at the name
+        ("모스\u00ad크바에서", "ko", ["모스\u00ad크바"]),  # soft hyphen
+        ("Kim Moon\u00adsoo said", "en", ["Kim Moon\u00adsoo"]),
+        ("Kim\u2060 Moon-soo said", "en", ["Kim\u2060 Moon-soo"]),  # word joiner
+        ("Mos\u200bcow\u200b's streets", "en", ["Mos\u200bcow"]),
+        ("Moscow\u200bian food", "en", []),  # an invisible character does not end a word
+    ],
+)
+def test_invisible_characters_are_read_through(text: str, lang: str, expected: list[str]):
+    matches = find_terms(load_glossary(NAMES), text, lang)
+    assert [m.text for m in matches] == expected
+    assert all(text[m.start:m.end] == m.text for m in matches)
+
+
+def test_glossary_surface_with_an_invisible_character_still_matches():
+    glossary = Glossary(entries=[Term("김\u200b문수", "Kim Moon-soo", kind="person")])
+    assert [m.text for m in find_terms(glossary, "김문수는", "ko")] == ["김문수"]
+    assert contains_term("Kim Moon\u00adsoo said", "Kim Moon-soo", "en")

@@ -212,3 +212,41 @@ def test_the_final_check_fails_loudly(mutate, message):
     mutate(doc)
     with pytest.raises(EngineError, match=message):
         _verify([doc], [count])
+
+
+# --- invisible format characters ----------------------------------------------------------
+
+INVISIBLE_CASES = [
+    ("김\u200b문수는 모스\u00ad크바에 갔다.", "김문수는 모스크바에 갔다."),  # zero-width space, soft hyphen
+    ("\ufeff서울\u2060시청 앞.", "서울시청 앞."),  # BOM, word joiner
+    ("가족 👨\u200d👩\u200d👧 사진.", "가족 👨\u200d👩\u200d👧 사진."),  # emoji joiners stay
+    ("비\u200d가 온다.", "비가 온다."),  # a joiner between letters goes
+]
+
+
+@pytest.mark.parametrize(("source", "model_input"), INVISIBLE_CASES)
+def test_engine_gets_no_invisible_characters_and_the_source_is_kept(source, model_input):
+    engine = FakeEngine()
+    doc = Document(blocks=[Block(BlockKind.PARAGRAPH, source)], id="z")
+    Translator(engine).translate_documents([doc])
+    assert [t for batch in engine.batches for t in batch] == [model_input]
+    assert "".join(s.text + s.trailing for s in doc.blocks[0].segments) == source
+
+
+def test_name_with_a_zero_width_space_is_enforced_through_the_tiny_model(tiny_marian_ko_en):
+    from pathlib import Path
+
+    from bilingual.glossary import load_glossary
+    from bilingual.glossary.enforce import Enforcer
+
+    names = load_glossary(Path(__file__).resolve().parent.parent / "glossaries" / "names.tsv")
+    translator = Translator.from_pretrained(
+        str(tiny_marian_ko_en), enforcer=Enforcer(names, "ko", "en"), options=GenerationOptions(beams=1)
+    )
+    doc = Document(blocks=[Block(BlockKind.PARAGRAPH, "김\u200b문수 지사는 모스\u00ad크바를 방문했다.")], id="z")
+    result = translator.translate_documents([doc])
+    events = [e for r in result.segments for e in r.terms]
+    assert {(e.target, e.matched) for e in events} == {("Kim Moon-soo", "김\u200b문수 지사"), ("Moscow", "모스\u00ad크바")}
+    assert all(e.status in ("applied", "repaired") for e in events)
+    output = result.documents[0].blocks[0].segments[0].translation
+    assert "Kim Moon-soo" in output and "Moscow" in output

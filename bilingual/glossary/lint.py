@@ -2,7 +2,9 @@
 
 Errors (exit status 1): the same row twice, one Korean term with two approved
 English terms, a wrong rendering equal to the term itself, Hangul missing from
-a Korean column or present in an English one. Warnings: padded or empty values,
+a Korean column or present in an English one, a hidden character (zero-width
+space, soft hyphen, control character: it would be copied into translations).
+Warnings: padded or empty values,
 a Korean form shared by two terms, forbidden/deprecated rows without an
 approved row, and short Korean terms that match inside words of the corpora
 through a compound or the analyser rather than a plain particle (check them:
@@ -12,6 +14,7 @@ through a compound or the analyser rather than a plain particle (check them:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,6 +70,11 @@ def _fields(terms: list[Term]) -> list[LintIssue]:
                 issues.append(_issue(term, "warning", "padded", f"{name} {value!r} has spaces at an end"))
             elif "  " in value:
                 issues.append(_issue(term, "warning", "padded", f"{name} {value!r} has a double space"))
+        for name, value in values.items():
+            hidden = [ch for ch in dict.fromkeys(value) if unicodedata.category(ch) in ("Cf", "Cc")]
+            if hidden:
+                names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}" for ch in hidden)
+                issues.append(_issue(term, "error", "hidden-character", f"{name} {value!r} holds {names}"))
         for name, value in values.items():
             if name.startswith(("korean", "korean_forms")) and value.strip() and not _HANGUL.search(value):
                 issues.append(_issue(term, "error", "wrong-script", f"{name} {value!r} has no Hangul: is it in the wrong column?"))

@@ -4,7 +4,8 @@ Every surface of every term (the canonical term and its forms) is indexed by
 its *normalised* key: for Korean the text without spaces, for English
 lower-cased without spaces, hyphens (any of the hyphen characters) and full stops;
 in both, apostrophe variants read as ' and surfaces are NFC (decomposed text is
-composed before matching, offsets still point into it). The text is normalised the
+composed before matching, offsets still point into it), and invisible format characters
+(soft hyphen, zero-width space/joiners, word joiner, BOM) are read through. The text is normalised the
 same way once, with a map from normalised to original offsets. Matching then
 probes only the positions where a term may start (word starts, and for Korean
 the end of a term just matched inside the same word, as in 경기도|지사), looking
@@ -36,6 +37,7 @@ from functools import lru_cache
 from bilingual.errors import GlossaryError
 from bilingual.glossary import korean
 from bilingual.glossary.model import Glossary, Term
+from bilingual.invisible import INVISIBLE
 
 LANGS = ("ko", "en")
 METHODS = ("combined", "particles", "kiwi")
@@ -45,7 +47,11 @@ _WORD = re.compile(r"[^\W_]+")
 # combining marks after a letter (e + U+0301 for é). Such text is matched on its NFC form.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _DECOMPOSED = re.compile(f"[\u1100-\u11ff{_MARKS}]")
-_CLUSTER = re.compile(f"[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?|.[{_MARKS}]+", re.S)
+# Invisible format characters (bilingual.invisible): matching reads through them (김\u200b문수 is
+# 김문수, Kim Moon\u00adsoo is Kim Moonsoo); a match's span still covers them.
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_MAPPED = re.compile(f"[\u1100-\u11ff{_MARKS}{INVISIBLE}]")
+_CLUSTER = re.compile(f"[\u1100-\u1112][\u1161-\u1175][\u11a8-\u11c2]?|[^{INVISIBLE}][{_MARKS}]+", re.S)
 # Hyphen variants (hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, small and
 # full-width hyphen-minus) are separators in English, like spaces and full stops.
 _HYPHENS = "-\u2010\u2011\u2012\u2013\ufe63\uff0d"
@@ -135,7 +141,7 @@ class Matcher:
         self.index: dict[str, list[_Candidate]] = {}
         lengths: dict[str, set[int]] = {}
         for term, surface, wrong in surfaces:
-            key, seps = _key_and_seps(unicodedata.normalize("NFC", surface), lang)
+            key, seps = _key_and_seps(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", surface)), lang)
             if not key:
                 continue
             bucket = self.index.setdefault(key, [])
@@ -152,7 +158,7 @@ class Matcher:
     def find(self, text: str) -> list[TermMatch]:
         if not self.index or not text:
             return []
-        if _DECOMPOSED.search(text):  # NFD Hangul or combining accents: match on NFC
+        if _MAPPED.search(text):  # NFD, or invisible characters: match on NFC without them
             return self._find_composed(text)
         return self._find_plain(text)
 
@@ -201,14 +207,16 @@ class Matcher:
     # -------------------------------------------------------------- internals
 
     def _find_composed(self, text: str) -> list[TermMatch]:
-        """Compose jamo into syllables and letters with their marks (NFC), match, map offsets back."""
+        """Compose jamo into syllables and letters with their marks (NFC), drop invisible
+        characters, match, map offsets back."""
         parts: list[str] = []
         spans: list[tuple[int, int]] = []  # original span of each composed character
         position = 0
         for m in _CLUSTER.finditer(text):
             for i in range(position, m.start()):
-                parts.append(text[i])
-                spans.append((i, i + 1))
+                if text[i] not in INVISIBLE:
+                    parts.append(text[i])
+                    spans.append((i, i + 1))
             # an L+V(+T) cluster composes to one syllable; a letter and its marks to one character
             # or, where Unicode has no precomposed form, to several, each mapped to the whole cluster
             composed_cluster = unicodedata.normalize("NFC", m.group())
@@ -216,8 +224,9 @@ class Matcher:
             spans.extend([m.span()] * len(composed_cluster))
             position = m.end()
         for i in range(position, len(text)):
-            parts.append(text[i])
-            spans.append((i, i + 1))
+            if text[i] not in INVISIBLE:
+                parts.append(text[i])
+                spans.append((i, i + 1))
         composed = "".join(parts)
         result = []
         for m in self._find_plain(composed):
