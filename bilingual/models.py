@@ -57,7 +57,7 @@ KNOWN_MODELS: dict[str, KnownModel] = {
         ),
         KnownModel(
             "facebook/m2m100_418M",
-            None,
+            "55c2e61bbf05dfb8d7abccdc3fae6fc8512fd636",
             "m2m100",
             (("ko", "en"), ("en", "ko")),
             "MIT",
@@ -66,7 +66,7 @@ KNOWN_MODELS: dict[str, KnownModel] = {
         ),
         KnownModel(
             "facebook/nllb-200-distilled-600M",
-            None,
+            "f8d333a098d19b4fd9a8b18f94170487ad3f821d",
             "nllb",
             (("ko", "en"), ("en", "ko")),
             "CC-BY-NC-4.0",

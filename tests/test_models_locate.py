@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 import warnings
 from pathlib import Path
@@ -37,9 +39,9 @@ def fake_cache(cache: Path, repo: str, revision: str, source: Path, *, ref: str 
 def test_defaults_are_pinned_known_models():
     assert default_model("ko", "en") == "Helsinki-NLP/opus-mt-tc-big-ko-en"
     assert default_model("en", "ko") == "Helsinki-NLP/opus-mt-tc-big-en-ko"
-    for repo in DEFAULT_MODELS.values():
-        revision = KNOWN_MODELS[repo].revision
-        assert revision and len(revision) == 40 and int(revision, 16) >= 0
+    assert set(DEFAULT_MODELS.values()) <= set(KNOWN_MODELS)
+    for repo, known in KNOWN_MODELS.items():  # every known model, not only the defaults
+        assert known.revision and re.fullmatch("[0-9a-f]{40}", known.revision), repo
 
 
 @pytest.mark.parametrize(
