@@ -11,6 +11,7 @@ input goes without them; the text the user gave is kept as it was. A zero-width 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _DROP = re.compile(r"[\u00ad\u200b\u200c\u2060\ufeff]|(?<=[^\W\d_])\u200d|\u200d(?=[^\W\d_])")
@@ -21,3 +22,9 @@ def without_invisible(text: str) -> str:
     if not any(ch in INVISIBLE for ch in text):
         return text
     return _DROP.sub("", text)
+
+
+def hidden_characters(text: str) -> list[str]:
+    """Each distinct format or control character in ``text``, as ``U+200B ZERO WIDTH SPACE``."""
+    hidden = [ch for ch in dict.fromkeys(text) if unicodedata.category(ch) in ("Cf", "Cc")]
+    return [f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}" for ch in hidden]

@@ -60,6 +60,9 @@ def test_add_set_remove_keep_comments_and_order(gfile: Path):
         (["remove", "없는말"], "no glossary row for 없는말"),
         (["set", "김문수", "colour", "x"], "unknown field 'colour'"),
         (["set", "김문수", "kind", "animal"], "kind 'animal'"),
+        (["add", "홍\u200b길동", "Hong Gil-dong"], "U+200B ZERO WIDTH SPACE"),
+        (["add", "홍길동", "Hong Gil\u00addong"], "U+00AD SOFT HYPHEN"),
+        (["set", "김문수", "wrong_english", "Kim Mun\u2060su"], "U+2060 WORD JOINER"),
     ],
 )
 def test_bad_edits_are_one_line_errors_and_leave_the_file(gfile: Path, args: list[str], message: str):

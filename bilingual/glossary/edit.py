@@ -22,6 +22,7 @@ from pathlib import Path
 from bilingual.errors import GlossaryError
 from bilingual.glossary import formats
 from bilingual.glossary.model import COLUMNS, KINDS, STATUSES, Glossary, Term
+from bilingual.invisible import hidden_characters
 
 LOCK_TIMEOUT_S = 60.0
 _PAUSE_ENV = "BILINGUAL_GLOSSARY_TEST_PAUSE"
@@ -111,6 +112,9 @@ def validate_term(term: Term) -> None:
     for value in (term.korean, term.english, term.note, *term.korean_forms, *term.wrong_english):
         if "\t" in value or "\n" in value or "\r" in value:
             raise GlossaryError(f"{where}: a value holds a tab or a line break")
+        hidden = hidden_characters(value)
+        if hidden:
+            raise GlossaryError(f"{where}: {value!r} holds {', '.join(hidden)}, which would be copied into translations")
         if "|" in value and value in (*term.korean_forms, *term.wrong_english):
             raise GlossaryError(f"{where}: a form holds '|', the list separator")
 

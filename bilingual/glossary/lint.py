@@ -14,7 +14,6 @@ through a compound or the analyser rather than a plain particle (check them:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from bilingual.glossary import korean
 from bilingual.glossary.match import find_terms, normalise
 from bilingual.glossary.model import Glossary, Term
+from bilingual.invisible import hidden_characters
 
 SHORT_SYLLABLES = 2
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -71,10 +71,9 @@ def _fields(terms: list[Term]) -> list[LintIssue]:
             elif "  " in value:
                 issues.append(_issue(term, "warning", "padded", f"{name} {value!r} has a double space"))
         for name, value in values.items():
-            hidden = [ch for ch in dict.fromkeys(value) if unicodedata.category(ch) in ("Cf", "Cc")]
+            hidden = hidden_characters(value)
             if hidden:
-                names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}" for ch in hidden)
-                issues.append(_issue(term, "error", "hidden-character", f"{name} {value!r} holds {names}"))
+                issues.append(_issue(term, "error", "hidden-character", f"{name} {value!r} holds {', '.join(hidden)}"))
         for name, value in values.items():
             if name.startswith(("korean", "korean_forms")) and value.strip() and not _HANGUL.search(value):
                 issues.append(_issue(term, "error", "wrong-script", f"{name} {value!r} has no Hangul: is it in the wrong column?"))
