@@ -36,6 +36,21 @@ class GlossaryError(BilingualError):
     """A malformed glossary file, an unknown term, or a failed glossary edit."""
 
 
+class EmptyTranslationError(EngineError):
+    """Some non-empty source segment still had an empty translation after the retry.
+
+    ``result`` is the :class:`~bilingual.translation.pipeline.TranslationResult`
+    as far as it got, so that a report can still be written."""
+
+    def __init__(self, message: str, result: object) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class ConversionError(BilingualError):
+    """The checkpoint could not be converted (unsupported architecture, converter failure)."""
+
+
 class StrictTermsError(BilingualError):
     """``--strict`` translation in which at least one glossary term was missed."""
 
@@ -54,3 +69,19 @@ class GateFailed(BilingualError):
     """The quality gate ran and at least one bar did not hold."""
 
     exit_code = 1
+
+
+class BilingualWarning(UserWarning):
+    """Base class of the warnings the library gives; the CLI prints each as one ``warning:`` line."""
+
+
+class LicenceWarning(BilingualWarning):
+    """A model's licence restricts its use (e.g. non-commercial only)."""
+
+
+class DemoQualityWarning(BilingualWarning):
+    """A model good enough to exercise the pipeline, not to publish translations."""
+
+
+class EngineOptionWarning(BilingualWarning):
+    """An engine ignores a setting it was given (e.g. from a model's generation_config.json)."""

@@ -83,7 +83,7 @@ def _translate_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[
 
 
 def _eval_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
 
     hyp = tmp_path / "hyp.txt"
     hyp.write_text("\n".join(load_corpus("seed").side("en")) + "\n", encoding="utf-8")
@@ -92,7 +92,7 @@ def _eval_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
 
 def _gate_args(tmp_path: Path, model: Path, glossaries: list[str]) -> list[str]:
     """Two gate checks with the same glossary files: each override is still one line."""
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
 
     names = ", ".join(f'"{Path(g).name}"' for g in glossaries[1::2])
     checks = []
@@ -201,9 +201,9 @@ tests, gguf, extra, *args = sys.argv[1:]
 sys.path.insert(0, tests)
 from llama_fakes import fake_llama_module
 
-from bilingual import eval_run
-from bilingual.corpus import load_corpus
-from bilingual.engines import llama_cpp_engine
+from bilingual.evaluation import run as eval_run
+from bilingual.corpus.folder import load_corpus
+from bilingual.engines import llama_cpp as llama_cpp_engine
 
 Path(gguf).write_bytes(b"GGUF" + b"\\0" * 60)
 answers = {s: [" The city said so."] for s in [*load_corpus("seed").side("ko"), "경기도가 협약을 맺었다."]}

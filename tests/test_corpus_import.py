@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.corpus import load_corpus
-from bilingual.corpus_import import import_corpus
+from bilingual.corpus.folder import load_corpus
+from bilingual.corpus.importer import import_corpus
 from bilingual.errors import CorpusError
 from eval_helpers import CORPORA, run_cli
 

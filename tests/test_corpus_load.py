@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.corpus import list_corpora, load_corpus
+from bilingual.corpus.folder import list_corpora, load_corpus
 from bilingual.errors import CorpusError
 from eval_helpers import CORPORA, run_cli
 

@@ -13,7 +13,7 @@ import pytest
 from bilingual.engines import GenerationOptions, load_engine
 from bilingual.testing.tiny_model import sample_lines
 
-BENCH = Path(__file__).resolve().parents[1] / "eval" / "bench_translate.py"
+BENCH = Path(__file__).resolve().parents[1] / "eval" / "bench" / "translate.py"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def plain_marian(tmp_path_factory, tiny_marian_ko_en) -> Path:
 
 
 def test_forced_length_makes_both_engines_do_the_same_work(bench, plain_marian, tmp_path):
-    from bilingual.convert import convert
+    from bilingual.engines.ctranslate2.convert import convert
 
     texts = sample_lines("ko")[:10]
     lengths = {t.strip(): 3 + i for i, t in enumerate(texts)}

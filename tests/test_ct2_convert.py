@@ -1,4 +1,4 @@
-"""bilingual.convert: CTranslate2 folders from transformers checkpoints, written atomically."""
+"""bilingual.engines.ctranslate2.convert: CTranslate2 folders from transformers checkpoints, written atomically."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.convert import ConversionError, convert
+from bilingual.engines.ctranslate2.convert import convert
+from bilingual.errors import ConversionError
 from bilingual.errors import InputError, ModelUnavailableError
 
 

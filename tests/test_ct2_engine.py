@@ -52,7 +52,7 @@ def checkpoints(tmp_path_factory, tiny_marian_ko_en, tiny_marian_en_ko, tiny_m2m
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory, checkpoints) -> dict[str, Path]:
-    from bilingual.convert import convert
+    from bilingual.engines.ctranslate2.convert import convert
 
     base = tmp_path_factory.mktemp("ct2")
     folders = {name: convert(folder, base / name, "float32") for name, folder in checkpoints.items()}
@@ -172,7 +172,7 @@ def test_engines_agree_through_the_engine_protocol(converted, checkpoints, model
 
 
 def test_min_length_forces_output_from_a_model_that_stops_at_once(tmp_path):
-    from bilingual.convert import convert
+    from bilingual.engines.ctranslate2.convert import convert
     from bilingual.testing.tiny_model import build_marian
 
     mute = build_marian(tmp_path / "mute", eos_bias=50.0, length_decay=None)
@@ -206,7 +206,7 @@ def test_compute_types_translate(converted, compute_type):
 
 
 def test_threads_default_to_the_machines_cores(converted):
-    from bilingual.engines.ctranslate2_engine import default_threads
+    from bilingual.engines.ctranslate2.engine import default_threads
 
     assert load_engine(str(converted["marian-ko-en"]), source_lang="ko", target_lang="en").threads == default_threads()
     assert load_engine(str(converted["marian-ko-en"]), source_lang="ko", target_lang="en", threads=1).threads == 1

@@ -1,4 +1,4 @@
-"""bilingual.encoding.decode: detection, forced encodings, and the errors it gives."""
+"""bilingual.text.encoding.decode: detection, forced encodings, and the errors it gives."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.encoding import decode
+from bilingual.text.encoding import decode
 from bilingual.errors import InputError
 from bilingual.formats import parse, read_inputs, render
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.corpus import load_corpus
+from bilingual.corpus.folder import load_corpus
 from eval_helpers import REPO, invoke_json, output_path, run_cli
 
 SEED_EN = load_corpus("seed").side("en")
@@ -124,7 +124,7 @@ BAD_INPUT = [
     (_no_manifest, "is not a corpus folder: it has no manifest.toml"),
     (_unknown_metric_gate, "unknown metric 'blue'"),
     (_folder_missing_article, "has no file for article koreaherald-2012-10-25-gyeonggi-russian-tech"),
-    (_bad_direction, "--from/--to must be ko and en"),
+    (_bad_direction, "source and target language are both 'en'"),
     (_not_utf8, "is not UTF-8"),
     (_gated_metric_left_out, "the gate has bars on chrf++, which --metrics leaves out"),
 ]

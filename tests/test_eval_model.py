@@ -6,12 +6,12 @@ from pathlib import Path
 
 from sacrebleu.metrics import CHRF
 
-from bilingual.corpus import load_corpus
+from bilingual.corpus.folder import load_corpus
 from eval_helpers import invoke_json
 
 
 def test_eval_model_translates_then_scores(tiny_marian_ko_en: Path):
-    from bilingual.translate import Translator
+    from bilingual.translation.pipeline import Translator
 
     corpus = load_corpus("seed")
     expected = Translator.from_pretrained(str(tiny_marian_ko_en), source_lang="ko", target_lang="en").translate_texts(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.corpus import load_corpus
-from bilingual.eval_run import evaluate_run
-from bilingual.report import report_html, report_json, report_markdown, svg_article_chart
+from bilingual.corpus.folder import load_corpus
+from bilingual.evaluation.run import evaluate_run
+from bilingual.evaluation.report import report_html, report_json, report_markdown, svg_article_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from bilingual.corpus import load_corpus
+from bilingual.corpus.folder import load_corpus
 from bilingual.errors import InputError
-from bilingual.evaluate import (
+from bilingual.evaluation.metrics import (
     article_scores,
     extract_stats,
     primary_metric,
     score,
     worst_segments,
 )
-from bilingual.ter import ter_statistics
+from bilingual.evaluation.ter import ter_statistics
 from eval_helpers import output_path
 
 

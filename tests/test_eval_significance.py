@@ -6,10 +6,10 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.significance import PairedTest
 
-from bilingual.corpus import load_corpus
+from bilingual.corpus.folder import load_corpus
 from bilingual.errors import InputError
-from bilingual.evaluate import extract_stats
-from bilingual.significance import paired_approx_randomization, paired_bootstrap
+from bilingual.evaluation.metrics import extract_stats
+from bilingual.evaluation.significance import paired_approx_randomization, paired_bootstrap
 from eval_helpers import output_path
 
 N = 150  # a slice where the two systems are close, so p-values are not at their floor

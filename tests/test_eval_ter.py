@@ -1,4 +1,4 @@
-"""The compiled TER (bilingual.ter_kernel) and the pure-Python fallback equal sacrebleu."""
+"""The compiled TER (bilingual.evaluation.ter_kernel) and the pure-Python fallback equal sacrebleu."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import pytest
 from sacrebleu.metrics import lib_ter
 
-from bilingual import ter, ter_kernel
+from bilingual.evaluation import ter, ter_kernel
 
 
 def test_kernel_uses_sacrebleus_limits() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from bilingual.formats import parse
 from bilingual.formats.spans import url_and_email_spans
-from bilingual.placeholders import mask
+from bilingual.translation.placeholders import mask
 
 
 @pytest.mark.parametrize(

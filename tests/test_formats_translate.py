@@ -76,7 +76,7 @@ MARKUP = re.compile(r"[ \t>]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|\|[ \t]*)
 
 @pytest.fixture(scope="module")
 def translator(tiny_marian_ko_en: Path):
-    from bilingual.translate import Translator
+    from bilingual.translation.pipeline import Translator
 
     return Translator.from_pretrained(str(tiny_marian_ko_en), source_lang="ko", target_lang="en")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bilingual.errors import GateConfigError
-from bilingual.gate import check_entry, load_baseline, load_gate
+from bilingual.evaluation.gate import check_entry, load_baseline, load_gate
 from eval_helpers import GATE_FILE
 
 GOOD = """
@@ -33,7 +33,7 @@ BAD = [
     ('[[check]]\ncorpus = "ntrex128"\nmin_bleu = true\n', "min_bleu must be a number"),
     ('[[check]]\ncorpus = "ntrex128"\nmax_drop_bleu = 1\n', "need a baseline"),
     ('[[check]]\ncorpus = "ntrex128"\nmin_term_success_rate = 0.9\n', "needs a glossary"),
-    ('[[check]]\ncorpus = "ntrex128"\nfrom = "ja"\nmin_bleu = 1\n', "from/to must be ko and en"),
+    ('[[check]]\ncorpus = "ntrex128"\nfrom = "ja"\nmin_bleu = 1\n', "unknown language 'ja'; use one of: ko, en"),
     ('[[check]]\ncorpus = "ntrex128"\n', "no bars"),
     ('[[check]]\nmin_bleu = 1\n', "'corpus' is required"),
     ('[gate]\nmin_bleu = 1\n', "unknown top-level key(s) gate"),

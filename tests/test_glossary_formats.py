@@ -210,7 +210,7 @@ def test_forbidden_rows_become_wrong_renderings():
 
 
 def test_term_made_in_memory_writes_canonical_row():
-    from bilingual.glossary.formats import format_row
+    from bilingual.glossary.io import format_row
 
     assert format_row(Term("이란", "Iran", kind="place")) == "이란\tIran\t\t\tplace\tapproved\t"
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bilingual.evaluate import term_success
+from bilingual.evaluation.metrics import term_success
 from bilingual.glossary import Glossary, Term
 from bilingual.glossary.match import contains_term, find_surface, find_terms
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import kiwipiepy
 import pytest
 
-from bilingual import kiwi as kiwi_module
+from bilingual.text import kiwi as kiwi_module
 from bilingual.glossary import korean
-from bilingual.segment import split_sentences
+from bilingual.translation.segmenting import split_sentences
 
 
 @pytest.fixture

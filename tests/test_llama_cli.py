@@ -9,7 +9,7 @@ import pytest
 from llama_fakes import fake_llama_module
 from typer.testing import CliRunner
 
-from bilingual import offline_models
+from bilingual.models import offline as offline_models
 from bilingual.cli.app import app, main
 
 runner = CliRunner()
@@ -54,7 +54,7 @@ def test_translate_a_gguf_file(monkeypatch, gguf_file, article, capsys) -> None:
 
 
 def test_named_offline_model_says_once_it_is_a_demonstration(monkeypatch, gguf_file, article, capsys) -> None:
-    from bilingual.engines import llama_cpp_engine
+    from bilingual.engines import llama_cpp as llama_cpp_engine
 
     monkeypatch.setitem(sys.modules, "llama_cpp", fake_llama_module(ANSWERS))
     monkeypatch.setattr(llama_cpp_engine, "resolve", lambda name: gguf_file)

@@ -11,7 +11,7 @@ from llama_fakes import END_OF_TURN, GEMMA_LIKE_TEMPLATE, FakeLlama, fake_llama_
 
 from bilingual.engines import detect_engine, load_engine
 from bilingual.engines.base import Engine, GenerationOptions
-from bilingual.engines.llama_cpp_engine import (
+from bilingual.engines.llama_cpp import (
     EXAMPLES,
     PROMPT_ENV,
     LlamaCppEngine,
@@ -276,7 +276,7 @@ def test_load_through_the_registry_with_a_fake_llama_cpp(monkeypatch, gguf_file)
 )
 def test_load_rejects_options_that_do_not_apply(monkeypatch, gguf_file, kwargs, error, message) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", fake_llama_module())
-    from bilingual.engines import llama_cpp_engine
+    from bilingual.engines import llama_cpp as llama_cpp_engine
 
     with pytest.raises(error, match=message):
         llama_cpp_engine.load(str(gguf_file), source_lang="ko", target_lang="en", **kwargs)
@@ -321,7 +321,7 @@ def test_openmp_threads_wait_passively_unless_the_user_says_otherwise(monkeypatc
     ],
 )
 def test_echoed_example(output, source, expected) -> None:
-    from bilingual.engines.llama_cpp_engine import echoed_example
+    from bilingual.engines.llama_cpp import echoed_example
 
     assert echoed_example(output, source, EXAMPLES, "ko", "en") == expected
 

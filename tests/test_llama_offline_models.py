@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bilingual import offline_models
+from bilingual.models import offline as offline_models
 from bilingual.errors import ModelUnavailableError
-from bilingual.offline_models import (
+from bilingual.models.offline import (
     OFFLINE_MODELS,
     DemoQualityWarning,
     OfflineModel,

@@ -55,7 +55,7 @@ def test_glossary_enforced_through_the_real_model(ko_en) -> None:
     from bilingual.glossary import load_glossaries
     from bilingual.glossary.enforce import Enforcer
     from bilingual.glossary.match import contains_term
-    from bilingual.translate import Translator
+    from bilingual.translation.pipeline import Translator
 
     glossary = load_glossaries([REPO / "glossaries" / "names.tsv"])
     sources = [s for s in seed_segments(6) if "경기도" in s][:2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bilingual.errors import ModelUnavailableError
-from bilingual.models import (
+from bilingual.models.registry import (
     DEFAULT_MODELS,
     KNOWN_MODELS,
     LicenceWarning,

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from bilingual.cli.app import app
 from bilingual.glossary import Glossary, load_glossary
-from bilingual.glossary.formats import dump_tsv
+from bilingual.glossary.io import dump_tsv
 from bilingual.glossary.match import find_terms
 from bilingual.glossary.postedit import postedit
 
@@ -30,7 +30,7 @@ DATA = REPO / "tests" / "data" / "postedit"
 
 @pytest.fixture(scope="module")
 def translated(tiny_marian_ko_en):
-    from bilingual.translate import Translator
+    from bilingual.translation.pipeline import Translator
 
     glossary = load_glossary(REPO / "glossaries" / "ntrex128.tsv")
     sources = [

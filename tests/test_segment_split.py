@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bilingual.document import Block, BlockKind
-from bilingual.segment import segment_block, segment_text, split_long, split_sentences
+from bilingual.translation.segmenting import segment_block, segment_text, split_long, split_sentences
 
 
 def chars(texts: list[str]) -> list[int]:

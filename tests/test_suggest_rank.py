@@ -112,7 +112,7 @@ def test_suggest_command_table_and_glossary_rows(tmp_path):
 
 
 def test_suggest_on_ntrex_finds_the_frequent_names():
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
 
     corpus = load_corpus(REPO / "corpora" / "ntrex128")
     rows = suggest(corpus.side("ko"), corpus.side("en"), top=30)

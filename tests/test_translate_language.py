@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bilingual.errors import InputError
-from bilingual.language import detect_language, resolve_direction
+from bilingual.text.language import detect_language, resolve_direction
 
 
 @pytest.mark.parametrize(

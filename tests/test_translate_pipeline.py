@@ -9,7 +9,8 @@ from bilingual.engines.base import GenerationOptions
 from bilingual.errors import EngineError, InputError
 from bilingual.glossary.hooks import Prepared, TermEvent
 from bilingual.testing.fake_engine import FakeEngine
-from bilingual.translate import EmptyTranslationError, Translator, _batches
+from bilingual.errors import EmptyTranslationError
+from bilingual.translation.pipeline import Translator, _batches
 
 
 def article(doc_id: str, *paragraphs: str) -> Document:
@@ -204,7 +205,7 @@ def test_translate_texts_uses_the_enforcers_finished_text():
     ],
 )
 def test_the_final_check_fails_loudly(mutate, message):
-    from bilingual.translate import _verify
+    from bilingual.translation.pipeline import _verify
 
     [doc] = Translator(FakeEngine()).translate_documents([article("a", "문장이다. 또 있다.")]).documents
     _verify([doc], [len(doc.blocks)])  # a good translation passes

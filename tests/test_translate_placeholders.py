@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.placeholders import dropped, mask, unmask
+from bilingual.translation.placeholders import dropped, mask, unmask
 
 TEXT = "자세한 내용은 https://example.com 과 `pip install x` 를 보라."
 SPANS = [(TEXT.index("https"), TEXT.index(" 과")), (TEXT.index("`"), TEXT.rindex("`") + 1)]

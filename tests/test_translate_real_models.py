@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.models import DEFAULT_MODELS, KNOWN_MODELS, cached_snapshot
+from bilingual.models.registry import DEFAULT_MODELS, KNOWN_MODELS, cached_snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +21,8 @@ def cached_or_skip(repo: str) -> None:
 @pytest.mark.parametrize(("source_lang", "target_lang"), [("ko", "en"), ("en", "ko")])
 def test_default_model_translates_the_seed_article(source_lang, target_lang):
     from bilingual.formats import read_inputs, render
-    from bilingual.language import script_counts
-    from bilingual.translate import Translator
+    from bilingual.text.language import script_counts
+    from bilingual.translation.pipeline import Translator
 
     repo = DEFAULT_MODELS[(source_lang, target_lang)]
     cached_or_skip(repo)
@@ -39,7 +39,7 @@ def test_default_model_translates_the_seed_article(source_lang, target_lang):
 
 
 def test_default_ko_en_model_gets_a_simple_sentence_right():
-    from bilingual.translate import Translator
+    from bilingual.translation.pipeline import Translator
 
     repo = DEFAULT_MODELS[("ko", "en")]
     cached_or_skip(repo)

@@ -22,7 +22,7 @@ def import_command(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing corpus folder.")] = False,
 ) -> None:
     """Check a published test set (line counts, article ids) and write it as a corpus folder with its licence."""
-    from bilingual.corpus_import import import_corpus
+    from bilingual.corpus.importer import import_corpus
 
     corpus = import_corpus(kind, from_dir, out, force=force)
     typer.echo(
@@ -34,7 +34,7 @@ def import_command(
 @corpus_app.command("list")
 def list_command() -> None:
     """List the corpora found (name, granularity, articles, segments, licence)."""
-    from bilingual.corpus import list_corpora, load_corpus
+    from bilingual.corpus.folder import list_corpora, load_corpus
 
     for folder in list_corpora():
         corpus = load_corpus(folder)
@@ -51,7 +51,7 @@ def show_command(
     article: Annotated[Optional[str], typer.Option("--article", help="Print this article side by side.")] = None,
 ) -> None:
     """Print a corpus's manifest information and articles, or one article's aligned segments."""
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
 
     corpus = load_corpus(name)
     info = corpus.info

@@ -58,13 +58,14 @@ def eval_command(
         Optional[Path], typer.Option("--write-baseline", help="Store this run's scores and signatures as a baseline JSON.")
     ] = None,
 ) -> None:
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
     from bilingual.errors import GateFailed, InputError
-    from bilingual.eval_run import check_direction, evaluate_run, read_hypotheses, translate_corpus
-    from bilingual.gate import baseline_document, check_entry, failure_message, load_gate
-    from bilingual.report import report_html, report_json, report_markdown, summary_lines
+    from bilingual.text.language import check_direction
+    from bilingual.evaluation.run import evaluate_run, read_hypotheses, translate_corpus
+    from bilingual.evaluation.gate import baseline_document, check_entry, failure_message, load_gate
+    from bilingual.evaluation.report import report_html, report_json, report_markdown, summary_lines
 
-    from bilingual.evaluate import METRICS
+    from bilingual.evaluation.metrics import METRICS
 
     glossaries = list(glossary or [])
     metric_names = tuple(m.strip() for m in metrics.split(",") if m.strip()) if metrics else METRICS

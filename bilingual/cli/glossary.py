@@ -54,7 +54,7 @@ def echo_overrides(glossary, shown: set[str] | None = None) -> None:
 
 
 def _row(term) -> str:
-    from bilingual.glossary.formats import term_fields
+    from bilingual.glossary.io import term_fields
 
     return "\t".join(term_fields(term))
 
@@ -95,8 +95,8 @@ def add(
 ) -> None:
     """Append a term (the file is locked, re-read and replaced atomically)."""
     from bilingual.glossary.edit import add_term
-    from bilingual.glossary.formats import split_field
-    from bilingual.glossary.model import Term
+    from bilingual.glossary.io import split_field
+    from bilingual.glossary.terms import Term
 
     term = Term(korean, english, split_field(forms), split_field(wrong), kind, status, note)
     add_term(glossary, term, create=create)
@@ -161,7 +161,7 @@ def list_(
     status: Annotated[Optional[str], typer.Option("--status", help="Only this status.")] = None,
 ) -> None:
     """Print the terms as canonical TSV rows (with the header)."""
-    from bilingual.glossary.model import HEADER
+    from bilingual.glossary.terms import HEADER
 
     g = _load(glossary)
     typer.echo(HEADER)
@@ -203,7 +203,7 @@ def stats(glossary: GlossaryOption = None) -> None:
     """Count terms by kind and status, forms and wrong renderings."""
     from collections import Counter
 
-    from bilingual.glossary.model import Comment
+    from bilingual.glossary.terms import Comment
 
     g = _load(glossary)
     terms = g.terms
@@ -217,11 +217,11 @@ def stats(glossary: GlossaryOption = None) -> None:
 
 
 def _convert(source: Path, dest: Path, source_format: str | None, dest_format: str) -> None:
-    from bilingual.glossary import formats
+    from bilingual.glossary import io as glossary_io
     from bilingual.glossary.edit import atomic_write
 
-    glossary = formats.load_glossary(source, fmt=source_format)
-    text = formats.dump(glossary, dest_format)
+    glossary = glossary_io.load_glossary(source, fmt=source_format)
+    text = glossary_io.dump(glossary, dest_format)
     if str(dest) == "-":
         sys.stdout.write(text)
         return
@@ -258,7 +258,7 @@ def export(
 ) -> None:
     """Convert a glossary to TBX, CSV or a plain two-column file."""
     from bilingual.errors import GlossaryError
-    from bilingual.glossary.formats import detect_format
+    from bilingual.glossary.io import detect_format
 
     fmt = to or (detect_format(dest) if str(dest) != "-" else None)
     if fmt is None:

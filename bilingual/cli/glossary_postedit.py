@@ -16,9 +16,9 @@ import typer
 def _read_lines(path: Path, what: str) -> tuple[list[str], bool]:
     """Lines of a one-segment-a-line file (or "-" for stdin), and whether it ended with a newline.
 
-    The encoding is detected by helper [F]'s ``bilingual.encoding.decode`` (UTF-8, UTF-16, CP949/EUC-KR).
+    The encoding is detected by helper [F]'s ``bilingual.text.encoding.decode`` (UTF-8, UTF-16, CP949/EUC-KR).
     """
-    from bilingual.encoding import decode
+    from bilingual.text.encoding import decode
     from bilingual.errors import InputError
 
     name = "<stdin>" if str(path) == "-" else str(path)
@@ -108,7 +108,7 @@ def suggest_command(
     english, _ = _read_lines(target, "English")
     rows = suggest(korean, english, min_count=min_count, top=top)
     if as_glossary:
-        from bilingual.glossary.model import HEADER
+        from bilingual.glossary.terms import HEADER
 
         typer.echo(HEADER)
         for s in rows:

@@ -24,7 +24,7 @@ def _models(ctx: typer.Context) -> None:
 @models_app.command("list")
 def list_models() -> None:
     """List the known models (defaults marked) and whether each is cached here."""
-    from bilingual.models import cached_translation_models, list_models as known
+    from bilingual.models.registry import cached_translation_models, list_models as known
 
     for row in known():
         default = f"  default {row.default_for}" if row.default_for else ""
@@ -36,7 +36,7 @@ def list_models() -> None:
         typer.echo("other translation models in the local cache:")
         for repo, path in others:
             typer.echo(f"{repo}  {path}")
-    from bilingual.offline_models import listing_lines
+    from bilingual.models.offline import listing_lines
 
     for line in listing_lines():
         typer.echo(line)
@@ -54,7 +54,7 @@ def convert_model(
     force: bool = typer.Option(False, "--force", help="replace OUT if it is not empty"),
 ) -> None:
     """Convert a Marian / M2M100 / NLLB checkpoint into a CTranslate2 folder (use it with --model OUT)."""
-    from bilingual.convert import convert
+    from bilingual.engines.ctranslate2.convert import convert
 
     path = convert(src, out, quantization, revision=revision, force=force)
     typer.echo(f"converted {src} -> {path} ({quantization}); translate with: bilingual translate FILE --model {path}")

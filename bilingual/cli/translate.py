@@ -1,4 +1,4 @@
-"""``bilingual translate``: a thin layer over :mod:`bilingual.translate`."""
+"""``bilingual translate``: a thin layer over :mod:`bilingual.translation.pipeline`."""
 
 from __future__ import annotations
 
@@ -59,12 +59,10 @@ def translate(
     import warnings
 
     from bilingual.engines.base import GenerationOptions
-    from bilingual.errors import InputError, StrictTermsError
+    from bilingual.errors import DemoQualityWarning, EmptyTranslationError, InputError, LicenceWarning, StrictTermsError
     from bilingual.formats import plan_outputs, read_inputs, write_outputs
-    from bilingual.language import resolve_direction
-    from bilingual.models import LicenceWarning
-    from bilingual.offline_models import DemoQualityWarning
-    from bilingual.translate import EmptyTranslationError, Translator
+    from bilingual.text.language import resolve_direction
+    from bilingual.translation.pipeline import Translator
 
     if engine is not None and engine not in ENGINE_NAMES:
         raise InputError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINE_NAMES)}")

@@ -8,21 +8,20 @@ compute_type) -> Engine``.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from bilingual.engines.base import Engine, GenerationOptions
 from bilingual.errors import EngineError, InputError
+from bilingual.text.language import check_direction
 
 __all__ = ["ENGINES", "Engine", "GenerationOptions", "detect_engine", "load_engine"]
 
 ENGINES: dict[str, str] = {
-    "transformers": "bilingual.engines.transformers_engine",
-    "ctranslate2": "bilingual.engines.ctranslate2_engine",
-    "llama-cpp": "bilingual.engines.llama_cpp_engine",
+    "transformers": "bilingual.engines.transformers",
+    "ctranslate2": "bilingual.engines.ctranslate2.engine",
+    "llama-cpp": "bilingual.engines.llama_cpp",
 }
-
-LANGUAGES = ("ko", "en")
-
 
 def detect_engine(model: str) -> str:
     """Which engine serves ``model``: a CTranslate2 folder (``model.bin``), a GGUF
@@ -58,18 +57,17 @@ def load_engine(
     threads: int | None = None,
     revision: str | None = None,
     compute_type: str | None = None,
+    engine_options: Mapping[str, str] | None = None,
 ) -> Engine:
     """Load ``model`` for ``source_lang`` -> ``target_lang`` with the named (or detected) engine."""
-    for lang in (source_lang, target_lang):
-        if lang not in LANGUAGES:
-            raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGUAGES)}")
-    if source_lang == target_lang:
-        raise InputError(f"source and target language are both {source_lang!r}")
+    check_direction(source_lang, target_lang)
     if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
         raise InputError(f"unknown device {device!r}; use cpu or cuda")
     if threads is not None and threads < 1:
         raise InputError(f"--threads must be at least 1 (got {threads})")
     name = engine or detect_engine(model)
+    if engine_options:
+        raise InputError(f"the {name} engine takes no --engine-option (got {', '.join(sorted(engine_options))})")
     if name not in ENGINES:
         raise InputError(f"unknown engine {name!r}; use one of: {', '.join(ENGINES)}")
     try:

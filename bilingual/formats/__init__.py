@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bilingual.document import Document
-from bilingual.encoding import decode
+from bilingual.text.encoding import decode
 from bilingual.errors import InputError
 
 __all__ = [

@@ -7,8 +7,8 @@ The public API (cheap to import; kiwipiepy is loaded only when matching needs it
     from bilingual.glossary.enforce import Enforcer
 """
 
-from bilingual.glossary.formats import dump, load_glossaries, load_glossary, merge, parse
-from bilingual.glossary.model import COLUMNS, HEADER, KINDS, STATUSES, Comment, Glossary, Override, Term
+from bilingual.glossary.io import dump, load_glossaries, load_glossary, merge, parse
+from bilingual.glossary.terms import COLUMNS, HEADER, KINDS, STATUSES, Comment, Glossary, Override, Term
 
 __all__ = [
     "COLUMNS",

@@ -20,9 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bilingual.errors import GlossaryError
-from bilingual.glossary import formats
-from bilingual.glossary.model import COLUMNS, KINDS, STATUSES, Glossary, Term
-from bilingual.invisible import hidden_characters
+from bilingual.glossary import io as glossary_io
+from bilingual.glossary.terms import COLUMNS, KINDS, STATUSES, Glossary, Term
+from bilingual.text.invisible import hidden_characters
 
 LOCK_TIMEOUT_S = 60.0
 _PAUSE_ENV = "BILINGUAL_GLOSSARY_TEST_PAUSE"
@@ -86,14 +86,14 @@ def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool
             for stale in path.parent.glob(f".{path.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
             if path.exists():
-                glossary = formats.load_glossary(path)
+                glossary = glossary_io.load_glossary(path)
             elif create:
                 glossary = Glossary(path=str(path))
             else:
                 raise GlossaryError(f"{path}: no such glossary file (use --create to start one)")
-            fmt = formats.detect_format(path)
+            fmt = glossary_io.detect_format(path)
             result = change(glossary)
-            atomic_write(path, formats.dump(glossary, fmt))
+            atomic_write(path, glossary_io.dump(glossary, fmt))
             return result
     except Timeout:
         raise GlossaryError(f"{path}: another edit holds the lock for more than {LOCK_TIMEOUT_S:.0f} s") from None
@@ -179,7 +179,7 @@ def set_field(path: str | Path, korean: str, field: str, value: str, *, english:
         old = glossary.entries[index]
         if not isinstance(old, Term):  # _select only returns rows; kept for the type checker
             raise GlossaryError(f"line {index} is not a term row")
-        new_value: object = formats.split_field(value) if field in LIST_FIELDS else value
+        new_value: object = glossary_io.split_field(value) if field in LIST_FIELDS else value
         new = replace(old, **{field: new_value}, raw="")
         validate_term(new)
         glossary.entries[index] = new

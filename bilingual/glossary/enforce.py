@@ -26,7 +26,7 @@ from bilingual.errors import GlossaryError
 from bilingual.glossary import korean
 from bilingual.glossary.hooks import Prepared, TermEvent
 from bilingual.glossary.match import TermMatch, find_terms, matcher_for
-from bilingual.glossary.model import Glossary, Term
+from bilingual.glossary.terms import Glossary, Term
 
 # Particles whose form depends on the word before them, with what may follow them
 # in the same word (other continuations are left alone: 이다 is not 이 + 다).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bilingual.kiwi import kiwi
+from bilingual.text.kiwi import kiwi
 
 # Particles (josa), the copula and its common endings, and a few suffixes that
 # attach to nouns. A word's rest may be any sequence of up to four of these.
@@ -113,7 +113,7 @@ def kiwi_boundary(word: str, at: int) -> bool:
 
 def kiwi_noun_span(word: str, start: int, end: int) -> bool:
     """Is ``word[start:end]`` made of whole morphemes, the first of them a noun or foreign word?
-    (The analyser-alone method of ``eval/glossary_match_accuracy.py``.)"""
+    (The analyser-alone method of ``eval/scripts/glossary_match_accuracy.py``.)"""
     tokens = kiwi_tokens(word)
     first = None
     for t_start, t_end, tag in tokens:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from bilingual.glossary import korean
 from bilingual.glossary.match import find_terms, normalise
-from bilingual.glossary.model import Glossary, Term
-from bilingual.invisible import hidden_characters
+from bilingual.glossary.terms import Glossary, Term
+from bilingual.text.invisible import hidden_characters
 
 SHORT_SYLLABLES = 2
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")

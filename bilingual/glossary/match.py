@@ -12,7 +12,7 @@ the end of a term just matched inside the same word, as in 경기도|지사), lo
 up the normalised text at each of the lengths that keys starting with that
 character have, longest first, in a hash table. The work is proportional to
 the number of words times the number of distinct key lengths, not to the number
-of terms (10,000 terms over 1 MB: see ``eval/bench_glossary_match.py``).
+of terms (10,000 terms over 1 MB: see ``eval/bench/glossary_match.py``).
 
 A candidate is accepted when
 
@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bilingual.errors import GlossaryError
+from bilingual.text.language import check_language
 from bilingual.glossary import korean
-from bilingual.glossary.model import Glossary, Term
-from bilingual.invisible import INVISIBLE
+from bilingual.glossary.terms import Glossary, Term
+from bilingual.text.invisible import INVISIBLE
 
-LANGS = ("ko", "en")
 METHODS = ("combined", "particles", "kiwi")
 
 _WORD = re.compile(r"[^\W_]+")
@@ -47,7 +47,7 @@ _WORD = re.compile(r"[^\W_]+")
 # combining marks after a letter (e + U+0301 for é). Such text is matched on its NFC form.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _DECOMPOSED = re.compile(f"[\u1100-\u11ff{_MARKS}]")
-# Invisible format characters (bilingual.invisible): matching reads through them (김\u200b문수 is
+# Invisible format characters (bilingual.text.invisible): matching reads through them (김\u200b문수 is
 # 김문수, Kim Moon\u00adsoo is Kim Moonsoo); a match's span still covers them.
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _MAPPED = re.compile(f"[\u1100-\u11ff{_MARKS}{INVISIBLE}]")
@@ -132,8 +132,7 @@ class Matcher:
     """An index of term surfaces for one language, and the matching that uses it."""
 
     def __init__(self, surfaces: Iterable[tuple[Term, str, bool]], lang: str, method: str = "combined") -> None:
-        if lang not in LANGS:
-            raise GlossaryError(f"unknown language {lang!r} (use ko or en)")
+        check_language(lang, error=GlossaryError)
         if method not in METHODS:
             raise GlossaryError(f"unknown matching method {method!r} (use {', '.join(METHODS)})")
         self.lang = lang

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from bilingual.errors import InputError
 from bilingual.glossary.hooks import TermEvent
-from bilingual.glossary.model import Glossary, Term
+from bilingual.glossary.terms import Glossary, Term
 
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(the|a|an)(\s+)$", re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"['’]s(?!\w)")

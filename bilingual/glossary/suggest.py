@@ -180,7 +180,7 @@ def korean_candidates(tokens: Sequence[object], text: str, *, max_tokens: int = 
 
 
 def _analyse(korean_segments: Sequence[str]) -> list[list[object]]:
-    from bilingual.kiwi import kiwi as shared_kiwi  # one analyser per process
+    from bilingual.text.kiwi import kiwi as shared_kiwi  # one analyser per process
 
     try:
         kiwi = shared_kiwi(multi_words=True)

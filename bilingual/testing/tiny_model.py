@@ -27,9 +27,11 @@ import warnings
 from importlib import resources
 from pathlib import Path
 
+from bilingual.text.language import LANGUAGES
+
 DATA_PACKAGE = "bilingual.testing"
 SAMPLE_FILES = {"ko": "flores200-devtest.300.ko.txt", "en": "flores200-devtest.300.en.txt"}
-LANGS = ("ko", "en")
+
 
 # Random weights drawn with this std give logits large enough that different
 # inputs yield different outputs (with the usual 0.02 nearly all outputs agree).
@@ -39,7 +41,7 @@ _INIT_STD = 1.0
 def sample_lines(lang: str) -> list[str]:
     """The shipped FLORES-200 devtest sentences for ``lang`` ("ko" or "en")."""
     if lang not in SAMPLE_FILES:
-        raise ValueError(f"no sample text for language {lang!r}; expected one of {LANGS}")
+        raise ValueError(f"no sample text for language {lang!r}; expected one of {LANGUAGES}")
     text = resources.files(DATA_PACKAGE).joinpath("data", SAMPLE_FILES[lang]).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip()]
 
@@ -72,7 +74,7 @@ def _pieces(proto: bytes) -> list[str]:
 
 
 def _check_args(source_lang: str, target_lang: str, d_model: int, heads: int) -> None:
-    if source_lang not in LANGS or target_lang not in LANGS or source_lang == target_lang:
+    if source_lang not in LANGUAGES or target_lang not in LANGUAGES or source_lang == target_lang:
         raise ValueError(f"source/target languages must be 'ko' and 'en' (got {source_lang!r}, {target_lang!r})")
     if d_model % heads:
         raise ValueError(f"d_model ({d_model}) must be a multiple of heads ({heads})")
@@ -384,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--arch", choices=("marian", "m2m100", "nllb"), default="marian")
-    parser.add_argument("--from", dest="source_lang", choices=LANGS, default="ko", help="Marian only")
-    parser.add_argument("--to", dest="target_lang", choices=LANGS, default="en", help="Marian only")
+    parser.add_argument("--from", dest="source_lang", choices=LANGUAGES, default="ko", help="Marian only")
+    parser.add_argument("--to", dest="target_lang", choices=LANGUAGES, default="en", help="Marian only")
     parser.add_argument("--d-model", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

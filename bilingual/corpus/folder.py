@@ -43,10 +43,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.errors import CorpusError
+from bilingual.text.language import LANGUAGES
 
 MANIFEST = "manifest.toml"
 ARTICLES_DIR = "articles"
-LANGUAGES = ("ko", "en")
 GRANULARITIES = ("article", "sentence")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 _MANIFEST_KEYS = {
@@ -153,7 +153,7 @@ def search_dirs() -> list[Path]:
     """
     dirs = [Path(p) for p in os.environ.get("BILINGUAL_CORPORA", "").split(os.pathsep) if p]
     dirs.append(Path.cwd() / "corpora")
-    dirs.append(Path(__file__).resolve().parent.parent / "corpora")
+    dirs.append(Path(__file__).resolve().parent.parent.parent / "corpora")
     seen, out = set(), []
     for d in dirs:
         key = d.resolve() if d.exists() else d

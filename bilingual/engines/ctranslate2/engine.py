@@ -1,6 +1,6 @@
 """CTranslate2 engine: a converted model folder run by CTranslate2 (int8 on CPU).
 
-The folder is written by :func:`bilingual.convert.convert` (or by CTranslate2's own
+The folder is written by :func:`bilingual.engines.ctranslate2.convert.convert` (or by CTranslate2's own
 ``ct2-transformers-converter`` with the tokenizer files copied in). Tokenization uses
 the checkpoint's own SentencePiece files, exactly as the transformers tokenizers do
 (pieces missing from the vocabulary become ``<unk>``, then ``</s>``, plus the
@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.engines.base import GenerationOptions
-from bilingual.errors import EngineError, InputError, ModelUnavailableError
+from bilingual.errors import EngineError, EngineOptionWarning, InputError, ModelUnavailableError
+from bilingual.text.language import check_direction
 
 MODEL_FILE = "model.bin"
-METADATA_FILE = "bilingual.json"  # written by bilingual.convert
+METADATA_FILE = "bilingual.json"  # written by bilingual.engines.ctranslate2.convert
 COMPUTE_TYPES = ("int8", "int8_float32", "float32", "float16")
 DEVICES = ("cpu", "cuda")
 DEFAULT_MAX_INPUT_TOKENS = 512
@@ -375,12 +376,11 @@ def load(
     of them each translate a share of every batch in parallel (CTranslate2's
     ``inter_threads``, sharing one copy of the weights), each with
     ``threads // workers`` intra-op threads. The default, :data:`DEFAULT_WORKERS`,
-    is what eval/bench_translate.py measured fastest.
+    is what eval/bench/translate.py measured fastest.
     """
     path = Path(model).expanduser()
     source_lang, target_lang = _normalise_lang(source_lang), _normalise_lang(target_lang)
-    if source_lang == target_lang:
-        raise InputError(f"source and target language are both {source_lang!r}")
+    check_direction(source_lang, target_lang)
     if revision is not None:
         raise InputError("--revision pins a Hub model; a CTranslate2 folder is used as it is (drop --revision)")
     if device not in DEVICES:
@@ -412,14 +412,14 @@ def load(
                 f"(supported: {', '.join(sorted(t for t in supported if t in COMPUTE_TYPES))})"
             )
     if layout.architecture == "nllb":
-        from bilingual.models import warn_licence_once
+        from bilingual.models.registry import warn_licence_once
 
         warn_licence_once(str(path), None, config={"tokenizer_class": "nllb"})
     if layout.not_applied:
         warnings.warn(
             f"{path}: generation_config.json sets {', '.join(layout.not_applied)}, which CTranslate2 does not "
             "apply; outputs may differ from the transformers engine",
-            UserWarning,
+            EngineOptionWarning,
             stacklevel=2,
         )
     n_threads = threads or default_threads()

@@ -15,9 +15,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.errors import ModelUnavailableError
+from bilingual.errors import LicenceWarning, ModelUnavailableError
+from bilingual.text.language import LANGUAGES
 
-LANGUAGES = ("ko", "en")
 
 
 @dataclass(frozen=True)
@@ -145,10 +145,6 @@ def warn_licence_once(name: str, known: KnownModel | None = None, *, config: dic
     if message and name not in _NON_COMMERCIAL_WARNED:
         _NON_COMMERCIAL_WARNED.add(name)
         warnings.warn(message, LicenceWarning, stacklevel=2)
-
-
-class LicenceWarning(UserWarning):
-    """A model's licence restricts its use (e.g. non-commercial only)."""
 
 
 def _is_nllb_config(config: dict) -> bool:

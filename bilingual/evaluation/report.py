@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from bilingual.eval_run import EvalRun
+from bilingual.evaluation.run import EvalRun
 
 METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}
 CHART_METRIC = "chrf++"

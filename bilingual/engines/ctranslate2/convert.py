@@ -18,8 +18,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bilingual.engines.ctranslate2_engine import METADATA_FILE, MODEL_FILE, _LANG_ALIASES
-from bilingual.errors import BilingualError, InputError, ModelUnavailableError
+from bilingual.engines.ctranslate2.engine import METADATA_FILE, MODEL_FILE, _LANG_ALIASES
+from bilingual.errors import BilingualError, ConversionError, InputError, ModelUnavailableError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
 SUPPORTED_MODEL_TYPES = ("marian", "m2m_100")  # NLLB-200 checkpoints are model_type m2m_100
@@ -37,10 +37,6 @@ TOKENIZER_FILES = (
     "special_tokens_map.json",
     "generation_config.json",
 )
-
-
-class ConversionError(BilingualError):
-    """The checkpoint could not be converted (unsupported architecture, converter failure)."""
 
 
 def convert(
@@ -98,7 +94,7 @@ def _hub_snapshot(model_id: str, revision: str | None) -> Path:
     Same rules as ``bilingual translate --model``: known models at their pinned
     revision, safetensors weights when the repository has them.
     """
-    from bilingual.models import locate
+    from bilingual.models.registry import locate
 
     return locate(model_id, revision=revision).path
 

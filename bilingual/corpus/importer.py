@@ -1,4 +1,4 @@
-"""Build corpus folders (see :mod:`bilingual.corpus`) from public test sets.
+"""Build corpus folders (see :mod:`bilingual.corpus.folder`) from public test sets.
 
 Each known set is one row of :data:`SPECS`: which files hold which language,
 where the article ids are, how many articles and segments the published set
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from bilingual.corpus import Article, Corpus, CorpusInfo, split_paragraphs, write_corpus
+from bilingual.corpus.folder import Article, Corpus, CorpusInfo, split_paragraphs, write_corpus
 from bilingual.errors import CorpusError
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bilingual.errors import InputError
+from bilingual.errors import BilingualError, InputError
 
 LANGUAGES = ("ko", "en")
+LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
 
 # Share of Hangul among Hangul + Latin letters above which text counts as
 # Korean. A Korean article quotes English names and acronyms, but one Hangul
@@ -49,9 +50,28 @@ def detect_language(text: str) -> str:
     return "ko" if hangul / (hangul + latin) >= KOREAN_SHARE else "en"
 
 
-def other(lang: str) -> str:
+def check_language(lang: str, *, error: type[BilingualError] = InputError, where: str = "") -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`; otherwise ``error`` (prefixed with ``where``)."""
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+        prefix = f"{where}: " if where else ""
+        raise error(f"{prefix}unknown language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def check_direction(
+    source_lang: str, target_lang: str, *, error: type[BilingualError] = InputError, where: str = ""
+) -> tuple[str, str]:
+    """The one direction check: both languages known and different."""
+    check_language(source_lang, error=error, where=where)
+    check_language(target_lang, error=error, where=where)
+    if source_lang == target_lang:
+        prefix = f"{where}: " if where else ""
+        raise error(f"{prefix}source and target language are both {source_lang!r}")
+    return source_lang, target_lang
+
+
+def other(lang: str) -> str:
+    check_language(lang)
     return "en" if lang == "ko" else "ko"
 
 
@@ -60,14 +80,12 @@ def resolve_direction(
 ) -> tuple[str, str]:
     """The (source, target) pair: given, completed from one side, or detected from ``texts``."""
     for lang in (source_lang, target_lang):
-        if lang is not None and lang not in LANGUAGES:
-            raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+        if lang is not None:
+            check_language(lang)
     if source_lang is None and target_lang is not None:
         source_lang = other(target_lang)
     if source_lang is None:
         source_lang = detect_language("\n".join(texts))
     if target_lang is None:
         target_lang = other(source_lang)
-    if source_lang == target_lang:
-        raise InputError(f"source and target language are both {source_lang!r}")
-    return source_lang, target_lang
+    return check_direction(source_lang, target_lang)

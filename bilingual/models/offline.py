@@ -23,7 +23,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.errors import ModelUnavailableError
+from bilingual.errors import DemoQualityWarning, ModelUnavailableError
 
 INSTALL_LLM = "pip install 'bilingual[llm]'"
 
@@ -62,10 +62,6 @@ OFFLINE_MODELS: dict[str, OfflineModel] = {
 }
 
 _DEMO_WARNED: set[str] = set()
-
-
-class DemoQualityWarning(UserWarning):
-    """A model good enough to exercise the pipeline, not to publish translations."""
 
 
 def is_offline_model(name: str) -> bool:

@@ -10,7 +10,7 @@ recomputes them, which gives the same rows because every shifted hypothesis
 has the same length. ``tests/test_eval_ter.py`` checks equality with sacrebleu
 on real system outputs and on random word sequences.
 
-Importing this module imports numba; :mod:`bilingual.ter` does so lazily and
+Importing this module imports numba; :mod:`bilingual.evaluation.ter` does so lazily and
 falls back to pure Python where numba is missing. Compiled code is cached on
 disk (``cache=True``), so only the first run on a machine pays for compiling.
 """

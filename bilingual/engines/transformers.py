@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bilingual.engines.base import GenerationOptions
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
-from bilingual.models import LocatedModel, locate, warn_licence_once
+from bilingual.models.registry import LocatedModel, locate, warn_licence_once
 
 M2M100_CODES = {"ko": "ko", "en": "en"}
 NLLB_CODES = {"ko": "kor_Hang", "en": "eng_Latn"}

@@ -3,7 +3,7 @@
 A gate file is a list of checks, one per corpus and direction::
 
     [[check]]
-    corpus = "ntrex128"            # a corpus name or folder (bilingual.corpus)
+    corpus = "ntrex128"            # a corpus name or folder (bilingual.corpus.folder)
     from = "ko"                    # default ko
     to = "en"                      # default en
     hyp = "../tests/data/system-outputs/kor-eng/ntrex128/x.txt"   # what `--gate` alone scores
@@ -40,12 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from bilingual.errors import GateConfigError
+from bilingual.text.language import check_direction
 
 GATE_METRICS = ("bleu", "chrf", "chrf++", "ter", "term_success_rate")
 LOWER_IS_BETTER = frozenset({"ter"})
 _ENTRY_KEYS = {"corpus", "from", "to", "hyp", "model", "engine", "glossary", "baseline", "name", "tokenize", "metrics"}
 SCORED_METRICS = ("bleu", "chrf", "chrf++", "ter")
-LANGS = ("ko", "en")
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,7 @@ def _parse_entry(raw: Any, index: int, path: Path) -> GateEntry:
                 "min_<metric>, max_<metric>, max_drop_<metric>)"
             )
     src, tgt = raw.get("from", "ko"), raw.get("to", "en")
-    if src not in LANGS or tgt not in LANGS or src == tgt:
-        raise GateConfigError(f"{where}: from/to must be ko and en, one each (got {src!r}, {tgt!r})")
+    check_direction(src, tgt, error=GateConfigError, where=where)
     for key in ("hyp", "model", "engine", "baseline", "name", "tokenize"):
         if key in raw and not isinstance(raw[key], str):
             raise GateConfigError(f"{where}: {key} must be a string")

@@ -1,11 +1,11 @@
 """The process's kiwipiepy analyser, shared by sentence splitting and the glossary.
 
-:mod:`bilingual.segment` and :mod:`bilingual.glossary.korean` both need a
+:mod:`bilingual.translation.segmenting` and :mod:`bilingual.glossary.korean` both need a
 ``Kiwi``; both ask here, so it is built once per process. Without kiwipiepy's
 multi-word dictionary it starts in about 1.7 s (build, then the first analysis)
 and holds about 320 MB; with it, 4.4 s and 510 MB. Sentence boundaries on
-NTREX-128 and the glossary-matching table (``eval/bench_segment.py``,
-``eval/glossary_match_accuracy.py``) come out identical either way, so
+NTREX-128 and the glossary-matching table (``eval/bench/segment.py``,
+``eval/scripts/glossary_match_accuracy.py``) come out identical either way, so
 translation goes without it. ``glossary suggest`` asks for it
 (``multi_words=True``): it finds multi-word names, and its top-100 precision
 on NTREX-128 drops from 75 to 67 kept without it. ``num_workers=1``: calls

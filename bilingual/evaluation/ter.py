@@ -1,7 +1,7 @@
 """sacrebleu's TER, same numbers, faster.
 
 Where numba is installed (a core dependency), the whole shift search runs
-compiled (:mod:`bilingual.ter_kernel`): about 40x faster than sacrebleu on
+compiled (:mod:`bilingual.evaluation.ter_kernel`): about 40x faster than sacrebleu on
 news sentences. Without numba, the pure-Python path below is used.
 
 sacrebleu 2.x computes TER (Tercom's shift heuristics over a beam-limited edit
@@ -110,7 +110,7 @@ def _kernel() -> Any:
     global _KERNEL
     if _KERNEL is None:
         try:
-            from bilingual import ter_kernel
+            from bilingual.evaluation import ter_kernel
         except ImportError:
             _KERNEL = False
         else:

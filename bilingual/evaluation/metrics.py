@@ -2,7 +2,7 @@
 
 Every metric is computed once per segment as sacrebleu's sufficient
 statistics (:class:`SegmentStats`); corpus, per-article and resampled scores
-(:mod:`bilingual.significance`) are then sums of rows, so they equal what
+(:mod:`bilingual.evaluation.significance`) are then sums of rows, so they equal what
 ``sacrebleu`` reports for the same segments.
 
 Defaults are sacrebleu's (BLEU: 13a tokenizer, exponential smoothing; chrF++:
@@ -173,7 +173,7 @@ def _stats_rows(
         if name in rows:
             continue
         if name == "ter":
-            from bilingual.ter import ter_statistics
+            from bilingual.evaluation.ter import ter_statistics
 
             rows[name] = ter_statistics(metric, hyps, refs)
         else:
@@ -198,7 +198,7 @@ def _stats_rows_parallel(
     if "ter" in names:
         # Load (or, on a machine's first run, compile) numba's TER kernel once,
         # so that forked workers inherit it instead of each compiling it.
-        from bilingual.ter import warm_up
+        from bilingual.evaluation.ter import warm_up
 
         warm_up()
     n = len(hyps)

@@ -14,16 +14,16 @@ translation and every document must keep its blocks: anything else raises
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from bilingual.document import Block, Document, Segment
 from bilingual.engines.base import Engine, GenerationOptions
-from bilingual.errors import EngineError, InputError
+from bilingual.errors import EmptyTranslationError, EngineError, InputError
 from bilingual.glossary.hooks import Prepared, TermEnforcer, TermEvent
-from bilingual.invisible import without_invisible
-from bilingual.placeholders import Masked, dropped, mask, unmask
-from bilingual.segment import segment_block, split_long
+from bilingual.text.invisible import without_invisible
+from bilingual.translation.placeholders import Masked, dropped, mask, unmask
+from bilingual.translation.segmenting import segment_block, split_long
 
 # Longest segment (source tokens) sent to a model in one piece. Sentence-level
 # NMT models are trained on sentences far shorter than their position limit
@@ -37,14 +37,6 @@ TOKENS_PER_SLOT = 64
 _LIMIT_MARGIN = 8
 
 Progress = Callable[[int, int], None]
-
-
-class EmptyTranslationError(EngineError):
-    """Some non-empty source segment still had an empty translation after the retry."""
-
-    def __init__(self, message: str, result: TranslationResult) -> None:
-        super().__init__(message)
-        self.result = result
 
 
 @dataclass
@@ -150,10 +142,11 @@ class Translator:
         compute_type: str | None = None,
         enforcer: TermEnforcer | None = None,
         options: GenerationOptions = GenerationOptions(),
+        engine_options: Mapping[str, str] | None = None,
     ) -> Translator:
         """Load ``model`` (default: the pinned model for the direction) and wrap it."""
         from bilingual.engines import load_engine
-        from bilingual.models import default_model
+        from bilingual.models.registry import default_model
 
         name = model or default_model(source_lang, target_lang)
         loaded = load_engine(
@@ -165,6 +158,7 @@ class Translator:
             threads=threads,
             revision=revision,
             compute_type=compute_type,
+            engine_options=engine_options,
         )
         return cls(loaded, enforcer=enforcer, options=options)
 

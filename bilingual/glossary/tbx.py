@@ -19,7 +19,7 @@ from __future__ import annotations
 from lxml import etree
 
 from bilingual.errors import GlossaryError
-from bilingual.glossary.model import KINDS, Comment, Glossary, Term
+from bilingual.glossary.terms import KINDS, Comment, Glossary, Term
 
 STATUS_TO_TBX = {
     "approved": "preferredTerm-admn-sts",

@@ -7,7 +7,7 @@ anywhere. Rows that were not edited are written back exactly as they were read.
 
 A *plain* file is what DeepL and Google Cloud glossaries use: two columns,
 Korean then English, TSV or CSV, optionally a header row of language codes.
-TBX lives in :mod:`bilingual.glossary.io_tbx`.
+TBX lives in :mod:`bilingual.glossary.tbx`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bilingual.errors import GlossaryError
-from bilingual.glossary.model import (
+from bilingual.glossary.terms import (
     COLUMNS,
     HEADER,
     KINDS,
@@ -299,7 +299,7 @@ def parse(text: str, fmt: str, *, source: str = "<text>") -> Glossary:
     if fmt in ("csv", "plain-csv"):
         return parse_csv(text, source=source)
     if fmt == "tbx":
-        from bilingual.glossary.io_tbx import parse_tbx
+        from bilingual.glossary.tbx import parse_tbx
 
         return parse_tbx(text, source=source)
     raise GlossaryError(f"unknown glossary format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -318,7 +318,7 @@ def dump(glossary: Glossary, fmt: str) -> str:
     if fmt == "canonical":
         return dump_tsv(glossary)
     if fmt == "tbx":
-        from bilingual.glossary.io_tbx import dump_tbx
+        from bilingual.glossary.tbx import dump_tbx
 
         return dump_tbx(glossary)
     raise GlossaryError(f"unknown glossary format {fmt!r} (known: {', '.join(FORMATS)}, canonical)")

@@ -3,8 +3,8 @@
 This is what ``bilingual eval`` does between parsing its options and writing
 its reports: read (or produce) the hypotheses, score them corpus-wide and per
 article, find the worst segments, check glossary terms, compare with a
-baseline output, and hold the numbers for :mod:`bilingual.gate` and
-:mod:`bilingual.report`.
+baseline output, and hold the numbers for :mod:`bilingual.evaluation.gate` and
+:mod:`bilingual.evaluation.report`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bilingual.corpus import Corpus, split_paragraphs
+from bilingual.corpus.folder import Corpus, split_paragraphs
 from bilingual.errors import InputError
-from bilingual.evaluate import (
+from bilingual.text.language import check_direction
+from bilingual.evaluation.metrics import (
     METRICS,
     ArticleScores,
     Scores,
@@ -29,7 +30,7 @@ from bilingual.evaluate import (
     term_success,
     worst_segments,
 )
-from bilingual.significance import (
+from bilingual.evaluation.significance import (
     DEFAULT_AR_TRIALS,
     DEFAULT_BOOTSTRAP_SAMPLES,
     DEFAULT_SEED,
@@ -38,7 +39,6 @@ from bilingual.significance import (
     paired_bootstrap,
 )
 
-LANGS = ("ko", "en")
 
 
 @dataclass
@@ -59,7 +59,7 @@ class EvalRun:
     baseline_scores: Scores | None = None
     baseline_articles: list[ArticleScores] | None = None
     significance: dict[str, dict[str, PairedResult]] | None = None
-    gate: Any = None  # bilingual.gate.GateResult once checked
+    gate: Any = None  # bilingual.evaluation.gate.GateResult once checked
 
     def values(self) -> dict[str, float | None]:
         """Metric values for the gate (term success rate as a 0-1 share)."""
@@ -67,11 +67,6 @@ class EvalRun:
         if self.terms is not None:
             out["term_success_rate"] = self.terms.rate
         return out
-
-
-def check_direction(source_lang: str, target_lang: str) -> None:
-    if source_lang not in LANGS or target_lang not in LANGS or source_lang == target_lang:
-        raise InputError(f"--from/--to must be ko and en, one each (got {source_lang!r} -> {target_lang!r})")
 
 
 def _decode(path: Path) -> str:
@@ -137,8 +132,8 @@ def translate_corpus(
     glossaries: Sequence[Path] = (),
     enforce: bool = False,
 ) -> list[str]:
-    """Translate the source side with ``bilingual.translate.Translator`` (segment by segment)."""
-    from bilingual.translate import Translator
+    """Translate the source side with ``bilingual.translation.pipeline.Translator`` (segment by segment)."""
+    from bilingual.translation.pipeline import Translator
 
     enforcer = None
     if enforce and glossaries:

@@ -1,7 +1,7 @@
 """Sentence splitting, and splitting over-long sentences at clause boundaries.
 
 Korean is split with kiwipiepy's ``Kiwi.split_into_sents``, English with
-``sentencex``. ``eval/bench_segment.py`` measured Korean splitters on NTREX-128
+``sentencex``. ``eval/bench/segment.py`` measured Korean splitters on NTREX-128
 articles (each article joined into one paragraph; 15 articles, 15,000
 characters, 252 gold sentences; one run, machine shared and under load):
 kiwipiepy 1.6 s (9,500 chars/s), boundary F1 0.898; kss ``punct`` 4.5 s, F1
@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bilingual.document import Block, Segment
-from bilingual.kiwi import kiwi
+from bilingual.text.kiwi import kiwi
 
 CountTokens = Callable[[list[str]], list[int]]
 

@@ -5,7 +5,7 @@ same seeded ``numpy.random.default_rng``, same p-value: the share of
 resamples whose centred difference reaches the observed one, with +1
 smoothing as in multeval; see :func:`_p_value` for the one deliberate
 difference, on exact ties), but work on the per-segment sufficient statistics
-of :class:`bilingual.evaluate.SegmentStats` with matrix products, so 1,000
+of :class:`bilingual.evaluation.metrics.SegmentStats` with matrix products, so 1,000
 bootstrap samples over 2,000 segments take well under a second once the
 statistics are known. On top of sacrebleu's output they report the observed
 difference and a 95% confidence interval of that difference.
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from bilingual.errors import InputError
-from bilingual.evaluate import LOWER_IS_BETTER, SegmentStats, extract_stats
+from bilingual.evaluation.metrics import LOWER_IS_BETTER, SegmentStats, extract_stats
 
 DEFAULT_SEED = 12345  # sacrebleu's default SACREBLEU_SEED
 DEFAULT_BOOTSTRAP_SAMPLES = 1000
@@ -211,7 +211,7 @@ def compare(
     seed: int | None = DEFAULT_SEED,
 ) -> dict[str, dict[str, PairedResult]]:
     """Both tests from raw segments: ``{"paired-bootstrap": {...}, "approximate-randomization": {...}}``."""
-    from bilingual.evaluate import METRICS
+    from bilingual.evaluation.metrics import METRICS
 
     names = tuple(metrics or METRICS)
     sys_stats = extract_stats(hyps, refs, metrics=names, tokenize=tokenize)
