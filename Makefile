@@ -15,7 +15,7 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[test]'
-	$(BIN)/python -c 'from bilingual.ter import warm_up; warm_up()'
+	$(BIN)/python -c 'from bilingual.evaluation.ter import warm_up; warm_up()'
 
 test: install
 	$(BIN)/python -m pytest -q

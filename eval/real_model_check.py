@@ -18,7 +18,7 @@ bars are in ``eval/gate-real-model.toml``. Exit status: 0 when every bar holds,
 Usage (about 9 minutes to build llama-cpp-python once, then about 2 minutes)::
 
     pip install 'bilingual[llm]'
-    python eval/real_model_check.py [--json eval/results/real_model_gate.json]
+    python eval/real_model_check.py [--json eval/real_model/gate.json]
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ HEADS = {  # corpus name -> (source corpus, how many articles or segments, unit)
 
 def write_heads(folder: Path) -> None:
     """Write the ``-head`` corpora (a prefix of each in-repo corpus) into ``folder``."""
-    from bilingual.corpus import Article, load_corpus, write_corpus
+    from bilingual.corpus.folder import Article, load_corpus, write_corpus
 
     for name, (source, count, unit) in HEADS.items():
         corpus = load_corpus(ROOT / "corpora" / source)

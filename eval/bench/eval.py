@@ -1,6 +1,6 @@
 """Benchmark: scoring 2,000 segments, and 1,000 paired bootstrap samples over them.
 
-    python eval/bench_eval.py [--workers N] [--segments N]
+    python eval/bench/eval.py [--workers N] [--segments N]
 
 Uses the in-repo NTREX-128 corpus (1,997 segments; the first 3 are repeated to
 reach 2,000) and two real published ko->en outputs (tests/data/system-outputs).
@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 OUT = REPO / "tests" / "data" / "system-outputs" / "kor-eng" / "ntrex128"
@@ -51,9 +51,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     args = parser.parse_args()
 
-    from bilingual.corpus import load_corpus
-    from bilingual.evaluate import METRICS, extract_stats, scores_from_stats
-    from bilingual.significance import paired_approx_randomization, paired_bootstrap
+    from bilingual.corpus.folder import load_corpus
+    from bilingual.evaluation.metrics import METRICS, extract_stats, scores_from_stats
+    from bilingual.evaluation.significance import paired_approx_randomization, paired_bootstrap
 
     corpus = load_corpus("ntrex128")
     refs = _take(corpus.side("en"), args.segments)

@@ -1,6 +1,6 @@
 """Benchmark: glossary matching with 10,000 terms over 1 MB of Korean news text.
 
-    python eval/bench_glossary_match.py [--terms 10000] [--megabytes 1] [--method combined]
+    python eval/bench/glossary_match.py [--terms 10000] [--megabytes 1] [--method combined]
 
 Text: the Korean articles under corpora/ (NTREX-128, WMT24++ news, FLORES-200, the seed
 article), repeated until the UTF-8 text reaches the requested size. Terms: the
@@ -26,7 +26,7 @@ from bilingual.glossary import Glossary, Term, load_glossary
 from bilingual.glossary import korean
 from bilingual.glossary.match import find_terms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def corpus_text(megabytes: float) -> str:

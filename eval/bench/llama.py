@@ -1,4 +1,4 @@
-"""Throughput and memory of the llama-cpp engine (companion of ``eval/bench_translate.py``).
+"""Throughput and memory of the llama-cpp engine (companion of ``eval/bench/translate.py``).
 
 Loads a GGUF model (default: the offline ``gemma3-270m``) in this process and
 translates the first N Korean FLORES-200 devtest sentences (the in-repo copy,
@@ -7,13 +7,13 @@ always does. Prints and stores: load time, sentences/s, generated tokens/s
 (answer tokens in the model's own tokenizer), and peak resident memory (RSS) of
 the process, which holds the model (mmap'd) and the context.
 
-Unlike bench_translate.py's random-weight models, this is a real model, so
+Unlike eval/bench/translate.py's random-weight models, this is a real model, so
 output lengths are the model's own: figures depend on what it writes.
 
 Usage::
 
     pip install 'bilingual[llm]'
-    python eval/bench_llama.py --limit 20 --threads 2 --out eval/results/llama.json
+    python eval/bench/llama.py --limit 20 --threads 2 --out eval/bench/results/llama.json
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLORES_KO = ROOT / "corpora" / "flores200-devtest" / "articles" / "devtest.ko.txt"
 
 

@@ -5,7 +5,7 @@ DOCUMENT_IDS.tsv. Each article's lines are joined with a space into one
 paragraph; each splitter must recover the original line boundaries. Prints
 seconds, sentences per second and boundary precision/recall/F1 per splitter.
 
-    python eval/bench_segment.py [--data ../shared/data/ntrex128] [--kss-backends pecab,punct]
+    python eval/bench/segment.py [--data ../shared/data/ntrex128] [--kss-backends pecab,punct]
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def run(name: str, split, articles: list[list[str]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/ntrex128")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared/data/ntrex128")
     parser.add_argument("--kss-backends", default="pecab,punct", help="comma-separated kss backends to try")
     parser.add_argument("--articles", type=int, default=0, help="only the first N articles (0 = all)")
     args = parser.parse_args()
@@ -81,9 +81,9 @@ def main() -> None:
     kiwi = Kiwi(num_workers=1, load_multi_dict=False)
     run("kiwipiepy split_into_sents", lambda t: [s.text for s in kiwi.split_into_sents(t)], articles)
 
-    from bilingual.segment import split_sentences
+    from bilingual.translation.segmenting import split_sentences
 
-    run("bilingual.segment (ko)", lambda t: [s for s, _ in split_sentences(t, "ko")], articles)
+    run("bilingual.translation.segmenting (ko)", lambda t: [s for s, _ in split_sentences(t, "ko")], articles)
 
     import kss
 

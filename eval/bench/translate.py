@@ -25,8 +25,8 @@ engine's ``translate_batch`` as overhead.
 
 Usage::
 
-    python eval/bench_translate.py --limit 40                 # quick run
-    python eval/bench_translate.py --limit 200 --out eval/results/bench.json
+    python eval/bench/translate.py --limit 40                 # quick run
+    python eval/bench/translate.py --limit 200 --out eval/bench/results/bench.json
 
 The models are cached in ``eval/models/bench`` (git-ignored; ~2.5 GB).
 """
@@ -45,7 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
 FLORES_KO = SHARED / "flores200-devtest" / "kor_Hang.devtest"
 FLORES_EN = SHARED / "flores200-devtest" / "eng_Latn.devtest"
@@ -186,7 +186,7 @@ def build_model(size: Size, out: Path) -> Path:
 
 def ensure_models(size: Size) -> dict[str, Path]:
     """Build (once) the checkpoint and its int8/float32 CTranslate2 conversions."""
-    from bilingual.convert import convert
+    from bilingual.engines.ctranslate2.convert import convert
 
     base = MODELS / size.name
     hf = base / "transformers"
@@ -295,7 +295,7 @@ def _write_articles(sentences: list[str], folder: Path, per_article: int = 10) -
 def _load(cfg: dict):
     kwargs = {"source_lang": "ko", "target_lang": "en", "threads": cfg["threads"], "compute_type": cfg.get("compute_type")}
     if cfg["engine"] == "ctranslate2" and cfg.get("workers"):
-        from bilingual.engines import ctranslate2_engine
+        from bilingual.engines.ctranslate2 import engine as ctranslate2_engine
 
         return ctranslate2_engine.load(cfg["model"], workers=cfg["workers"], **kwargs)
     from bilingual.engines import load_engine
@@ -378,7 +378,7 @@ def run_child(cfg: dict) -> dict:
         from bilingual.formats import read_inputs, write_outputs
         from bilingual.glossary import load_glossaries
         from bilingual.glossary.enforce import Enforcer
-        from bilingual.translate import Translator
+        from bilingual.translation.pipeline import Translator
 
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "in"

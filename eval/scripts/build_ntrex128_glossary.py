@@ -19,7 +19,7 @@ How the NTREX-128 glossary was made (see glossaries/README.md):
    or sound similarity >= 0.5); ``ok`` and ``DROP`` then remove adjectives,
    other glossary terms and junk, ``EXTRA`` adds ones the span finder misses.
 
-Usage: ``python eval/build_ntrex128_glossary.py [--out glossaries/ntrex128.tsv]``
+Usage: ``python eval/scripts/build_ntrex128_glossary.py [--out glossaries/ntrex128.tsv]``
 (needs the in-repository copy of the published outputs,
 ``tests/data/system-outputs/kor-eng/ntrex128``, or ``../shared``).
 """
@@ -34,7 +34,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SYSTEM_FILES = {
     "opus-2021": "Tatoeba-MT-models__opus-2021-02-18.txt",
     "opus-tc-big": "Tatoeba-MT-models__opusTCv20210807-sepvoc_transformer-big_2022-07-28.txt",
@@ -85,7 +85,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "glossaries" / "ntrex128.tsv"))
     args = parser.parse_args(argv)
     OUT = args.out
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
     from bilingual.glossary.suggest import english_candidates, sound_similarity, suggest
 
     corpus = load_corpus(REPO / "corpora" / "ntrex128")

@@ -4,7 +4,7 @@
 (b) kiwi: kiwipiepy morphological analysis alone (a term must be whole morphemes, the first a noun);
 (c) combined (the default): particle grammar, compound heads, chained terms, kiwipiepy as the last resort.
 
-    python eval/glossary_match_accuracy.py [--glossary glossaries/names.tsv] [--table tests/data/glossary_match_cases.tsv]
+    python eval/scripts/glossary_match_accuracy.py [--glossary glossaries/names.tsv] [--table tests/data/glossary_match_cases.tsv]
 
 Prints, per method, sentences fully right, precision and recall over matches, and the failures.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from bilingual.glossary import load_glossary
 from bilingual.glossary.match import METHODS, find_terms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def read_table(path: Path) -> list[tuple[str, str, list[tuple[str, str]]]]:

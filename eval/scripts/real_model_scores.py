@@ -1,22 +1,22 @@
 """Quality of the real offline model (Gemma 3 270M, llama-cpp engine) beside published outputs.
 
-Translates, Korean->English, with ``bilingual.translate.Translator`` on the
+Translates, Korean->English, with ``bilingual.translation.pipeline.Translator`` on the
 llama-cpp engine (one model load for everything):
 
 * the seed article's Korean version (``corpora/seed``), without and with the
   glossary ``glossaries/names.tsv`` enforced; names report (term success rate);
 * the first N (default 100) FLORES-200 devtest segments, scored with chrF++ and
-  BLEU (sacrebleu, via ``bilingual.evaluate.score``) beside the published
+  BLEU (sacrebleu, via ``bilingual.evaluation.metrics.score``) beside the published
   outputs in ``tests/data/system-outputs/kor-eng/`` on the same N segments;
 * the first N NTREX-128 segments, the same, plus with ``glossaries/ntrex128.tsv``
   enforced and the term success rate with/without. (That glossary was built
   from these references and outputs: "with glossary" is an in-sample figure.)
 
 Writes the translations and a JSON summary under ``--out`` (default
-``eval/results/real_model``) and prints a table. Needs the ``llm`` extra::
+``eval/real_model``) and prints a table. Needs the ``llm`` extra::
 
     pip install 'bilingual[llm]'
-    python eval/real_model_scores.py --limit 100 --threads 2
+    python eval/scripts/real_model_scores.py --limit 100 --threads 2
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUTPUTS = ROOT / "tests" / "data" / "system-outputs" / "kor-eng"
 SETS = {
     "flores200-devtest": {"glossary": None},
@@ -38,7 +38,7 @@ SEED_GLOSSARY = ROOT / "glossaries" / "names.tsv"
 
 
 def _translator(engine, glossary: Path | None):
-    from bilingual.translate import Translator
+    from bilingual.translation.pipeline import Translator
 
     enforcer = None
     if glossary is not None:
@@ -64,7 +64,7 @@ def _translate(engine, sources: list[str], glossary: Path | None) -> tuple[list[
 def _terms(glossary: Path | None, sources: list[str], hyps: list[str]) -> dict | None:
     if glossary is None:
         return None
-    from bilingual.evaluate import term_success
+    from bilingual.evaluation.metrics import term_success
     from bilingual.glossary import load_glossaries
 
     report = term_success(load_glossaries([glossary]), sources, hyps, source_lang="ko", target_lang="en")
@@ -77,7 +77,7 @@ def _terms(glossary: Path | None, sources: list[str], hyps: list[str]) -> dict |
 
 
 def _score(hyps: list[str], refs: list[str]) -> dict:
-    from bilingual.evaluate import score
+    from bilingual.evaluation.metrics import score
 
     s = score(hyps, refs, "en", metrics=("bleu", "chrf++"))
     return {"chrf++": round(s.chrf_pp, 2), "bleu": round(s.bleu, 2), "signatures": dict(s.signatures)}
@@ -94,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--sets", default="seed,flores200-devtest,ntrex128")
     parser.add_argument("--runs", default="plain,glossary", help="plain and/or glossary")
-    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "results" / "real_model")
+    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "real_model")
     args = parser.parse_args(argv)
 
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
     from bilingual.engines import load_engine
 
     args.out.mkdir(parents=True, exist_ok=True)

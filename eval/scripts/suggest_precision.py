@@ -8,7 +8,7 @@ was checked by hand.
 
 Usage::
 
-    python eval/suggest_precision.py [--top 100] [--out eval/suggest_precision.md]
+    python eval/scripts/suggest_precision.py [--top 100] [--out eval/scripts/suggest_precision.md]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # Why a suggestion was not kept (decided while checking the glossary by hand).
 REJECTED_BECAUSE = {
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "eval" / "suggest_precision.md"))
     args = parser.parse_args(argv)
 
-    from bilingual.corpus import load_corpus
+    from bilingual.corpus.folder import load_corpus
     from bilingual.glossary import load_glossary
     from bilingual.glossary.suggest import suggest
 
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "Command: `bilingual glossary suggest --source KO --target EN --top 100` over the Korean and English sides "
         "of `corpora/ntrex128` (defaults: pairs sharing at least 2 segments, Dice at least 0.3). Decisions: "
         "compared with the hand-checked `glossaries/ntrex128.tsv`; the reasons for rejections were written down "
-        "during the check. Regenerate with `python eval/suggest_precision.py`.",
+        "during the check. Regenerate with `python eval/scripts/suggest_precision.py`.",
         "",
         summary,
         "",
