@@ -11,18 +11,9 @@ from llama_fakes import END_OF_TURN, GEMMA_LIKE_TEMPLATE, FakeLlama, fake_llama_
 
 from bilingual.engines import detect_engine, load_engine
 from bilingual.engines.base import Engine, GenerationOptions
-from bilingual.engines.llama_cpp import (
-    EXAMPLES,
-    PROMPT_ENV,
-    LlamaCppEngine,
-    clean_answer,
-    cut_repetition,
-    detect_prompt_style,
-    few_shot_prompt,
-    handles,
-    render_chat_template,
-    split_sentences,
-)
+from bilingual.engines.answers import clean_answer, cut_repetition, echoed_example, split_sentences
+from bilingual.engines.llama_cpp import PROMPT_ENV, LlamaCppEngine, detect_prompt_style, handles
+from bilingual.engines.prompts import EXAMPLES, few_shot_prompt, render_chat_template
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
 
 OPTIONS = GenerationOptions()
@@ -321,8 +312,6 @@ def test_openmp_threads_wait_passively_unless_the_user_says_otherwise(monkeypatc
     ],
 )
 def test_echoed_example(output, source, expected) -> None:
-    from bilingual.engines.llama_cpp import echoed_example
-
     assert echoed_example(output, source, EXAMPLES, "ko", "en") == expected
 
 

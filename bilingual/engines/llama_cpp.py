@@ -38,13 +38,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bilingual.engines.answers import clean_answer, echoed_example, looks_untranslated
 from bilingual.engines.base import GenerationOptions
 from bilingual.engines.ctranslate2.engine import default_threads  # cores this process may use
+from bilingual.engines.prompts import (
+    EXAMPLES,
+    PromptStyle,
+    chat_messages,
+    few_shot_prompt,
+    language_name,
+    render_chat_template,
+    stop_strings,
+)
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
-from bilingual.text.language import LANGUAGE_NAMES, check_direction
+from bilingual.text.language import check_direction
 from bilingual.models.offline import INSTALL_LLM, is_offline_model, resolve, warn_demo_once
 
-PromptStyle = Literal["few-shot", "chat"]
 NoteKind = Literal["cut", "retried", "empty", "untranslated", "example"]
 
 PROMPT_ENV = "BILINGUAL_LLAMA_PROMPT"
@@ -53,102 +62,7 @@ DEFAULT_CONTEXT = 4096
 MAX_INPUT_TOKENS = 512
 GGUF_MAGIC = b"GGUF"
 
-# Example pairs for the few-shot prompt, written for the project (not taken from
-# any test set, so scores on FLORES/NTREX/the seed article are not contaminated).
-EXAMPLES: tuple[tuple[str, str], ...] = (
-    (
-        "정부는 내년부터 청년 일자리 지원 예산을 20% 늘리겠다고 밝혔다.",
-        "The government said it would increase its budget for youth employment support by 20 percent from next year.",
-    ),
-    (
-        "서울의 아파트 가격이 석 달 연속 하락했다.",
-        "Apartment prices in Seoul fell for the third consecutive month.",
-    ),
-    (
-        "이번 회의에는 15개국 대표단이 참석할 예정이다.",
-        "Delegations from 15 countries are expected to attend the meeting.",
-    ),
-    (
-        "한국은행은 기준금리를 연 3.5%로 동결했다.",
-        "The Bank of Korea kept its benchmark interest rate unchanged at 3.5 percent.",
-    ),
-)
-
 _INSTRUCT_NAME = re.compile(r"(?:^|[-_ .])(?:it|instruct|chat|sft|dpo|rlhf)(?:[-_ .]|$)", re.IGNORECASE)
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LETTER = re.compile(r"[^\W\d_]")
-# a sentence ends at . ! ? (and their full-width forms), after closing quotes/brackets
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*(?=\s+|$)")
-
-
-# --------------------------------------------------------------------------- prompts
-def language_name(code: str) -> str:
-    try:
-        return LANGUAGE_NAMES[code]
-    except KeyError:
-        raise InputError(f"unknown language {code!r}; use one of: {', '.join(LANGUAGE_NAMES)}") from None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def few_shot_prompt(
-    text: str, source_lang: str, target_lang: str, examples: Sequence[tuple[str, str]] = EXAMPLES
-) -> str:
-    """The completion prompt for a base model; the answer is the rest of the last line.
-
-    ``examples`` are (Korean, English) pairs; they are turned around for en->ko.
-    """
-    src, tgt = language_name(source_lang), language_name(target_lang)
-    lines = []
-    for ko, en in examples:
-        pair = {"ko": ko, "en": en}
-        lines += [f"{src}: {pair[source_lang]}", f"{tgt}: {pair[target_lang]}", ""]
-    lines += [f"{src}: {_one_line(text)}", f"{tgt}:"]
-    return "\n".join(lines)
-
-
-def chat_messages(
-    text: str, source_lang: str, target_lang: str, examples: Sequence[tuple[str, str]] = EXAMPLES
-) -> list[dict[str, str]]:
-    """Chat turns for an instruction-tuned model: the examples as turns, then the segment."""
-    src, tgt = language_name(source_lang), language_name(target_lang)
-    instruction = f"Translate this {src} text into {tgt}. Reply with the {tgt} translation only.\n\n"
-    messages: list[dict[str, str]] = []
-    for ko, en in examples:
-        pair = {"ko": ko, "en": en}
-        messages.append({"role": "user", "content": instruction + pair[source_lang]})
-        messages.append({"role": "assistant", "content": pair[target_lang]})
-    messages.append({"role": "user", "content": instruction + _one_line(text)})
-    return messages
-
-
-def render_chat_template(template: str, messages: list[dict[str, str]], *, bos_token: str, eos_token: str) -> str:
-    """Render a GGUF's Jinja chat template (as transformers and llama.cpp do), ready for the answer.
-
-    A leading BOS text is dropped: llama.cpp adds the BOS token itself.
-    """
-    try:
-        import jinja2
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-    except ImportError:
-        raise ModelUnavailableError(f"chat templates need jinja2: {INSTALL_LLM}") from None
-
-    def raise_exception(message: str) -> None:
-        raise jinja2.TemplateError(message)
-
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"])
-    env.globals["raise_exception"] = raise_exception
-    try:
-        prompt = env.from_string(template).render(
-            messages=messages, add_generation_prompt=True, bos_token=bos_token, eos_token=eos_token
-        )
-    except jinja2.TemplateError as exc:
-        raise ModelUnavailableError(f"the model's chat template cannot be used: {exc}") from None
-    if bos_token and prompt.startswith(bos_token):
-        prompt = prompt[len(bos_token) :]
-    return prompt
 
 
 def detect_prompt_style(metadata: Mapping[str, str], file_name: str = "") -> PromptStyle:
@@ -170,134 +84,6 @@ def detect_prompt_style(metadata: Mapping[str, str], file_name: str = "") -> Pro
     if any(_INSTRUCT_NAME.search(name) for name in names if name):
         return "chat"
     return "few-shot"
-
-
-# --------------------------------------------------------------------------- answers
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (split after . ! ? and closing quotes), stripped; never empty pieces."""
-    pieces, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        pieces.append(text[start : match.end()].strip())
-        start = match.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
-
-
-def cut_repetition(text: str, *, min_repeats: int = 3, max_unit: int = 12) -> str:
-    """Cut a degenerate loop: a run of 1..``max_unit`` words repeated ``min_repeats``+ times in a row.
-
-    Words compare case-insensitively, without trailing commas. Keeps the text up to
-    and including the first occurrence of the repeated unit.
-    """
-    words = text.split()
-    keys = [w.lower().strip(",;:") for w in words]  # "He said he said" loops too
-    for start in range(len(words)):
-        for unit in range(1, max_unit + 1):
-            if start + unit * min_repeats > len(words):
-                break
-            block = keys[start : start + unit]
-            if all(keys[start + k * unit : start + (k + 1) * unit] == block for k in range(1, min_repeats)):
-                return " ".join(words[: start + unit]).rstrip(",;:")
-    return text
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """One answer after the segment guarantee was applied."""
-
-    text: str
-    cut: str = ""  # why it was cut, "" when it was not
-
-
-def clean_answer(raw: str, source: str, *, hit_limit: bool, style: PromptStyle = "few-shot") -> Cleaned:
-    """Hold the model's answer to one segment: cut what runs on, keep the rest verbatim.
-
-    * first line only (chat answers: the first line that is not a "Here is..." preamble);
-    * a loop of repeated words is cut after its first occurrence;
-    * a sentence that repeats an earlier one ends the answer;
-    * an answer that hit the token limit keeps at most as many complete sentences as
-      the source has (a trailing unfinished sentence is dropped when a complete one precedes it).
-    """
-    reasons: list[str] = []
-    text = raw.strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if style == "chat" and len(lines) > 1 and lines[0].endswith(":"):
-        lines = lines[1:]  # "Here is the translation:"
-        reasons.append("dropped a preamble line")
-    if len(lines) > 1:
-        reasons.append(f"kept the first of {len(lines)} lines")
-    text = lines[0] if lines else ""
-
-    looped = cut_repetition(text)
-    if looped != text:
-        reasons.append("cut a repetition loop")
-        text = looped
-
-    sentences = split_sentences(text)
-    seen: set[str] = set()
-    for i, sentence in enumerate(sentences):
-        if sentence in seen:
-            sentences = sentences[:i]
-            reasons.append("cut a repeated sentence")
-            text = " ".join(sentences)
-            break
-        seen.add(sentence)
-
-    if hit_limit:
-        wanted = max(1, len(split_sentences(source)))
-        complete = [s for s in sentences if _SENTENCE_END.search(s)]
-        if len(sentences) > wanted and len(complete) >= wanted:
-            text = " ".join(sentences[:wanted])
-            reasons.append(f"reached the token limit; kept {wanted} sentence(s)")
-        elif sentences and not _SENTENCE_END.search(sentences[-1]) and len(sentences) > 1:
-            text = " ".join(sentences[:-1])
-            reasons.append("reached the token limit; dropped the unfinished last sentence")
-        else:
-            reasons.append("reached the token limit")
-    return Cleaned(text=text, cut="; ".join(reasons))
-
-
-def looks_untranslated(output: str, target_lang: str) -> bool:
-    """True when an answer meant to be English is mostly Hangul."""
-    if target_lang != "en":
-        return False
-    letters = _LETTER.findall(output)
-    return bool(letters) and sum(1 for ch in letters if _HANGUL.match(ch)) / len(letters) > 0.5
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower())}
-
-
-def _bigrams(text: str) -> set[str]:
-    squeezed = "".join(text.split())
-    return {squeezed[i : i + 2] for i in range(len(squeezed) - 1)}
-
-
-def echoed_example(
-    output: str, source: str, examples: Sequence[tuple[str, str]], source_lang: str, target_lang: str
-) -> int | None:
-    """Index of the prompt example whose answer ``output`` repeats, else None.
-
-    A small base model given a segment unlike its examples (a dateline, a byline)
-    may answer with an example's translation. It counts as an echo when at least
-    60% of the example answer's words are in ``output`` and 60% of ``output``'s are
-    in it, while the segment itself shares under 30% of its character pairs with
-    that example's source (so a segment that really is like the example is not flagged).
-    """
-    said = _words(output)
-    if not said:
-        return None
-    lang_index = {"ko": 0, "en": 1}
-    for i, pair in enumerate(examples):
-        answer = _words(pair[lang_index[target_lang]])
-        common = len(said & answer)
-        if not answer or common < 0.6 * len(answer) or common < 0.6 * len(said):
-            continue
-        src, ex_src = _bigrams(source), _bigrams(pair[lang_index[source_lang]])
-        if src and len(src & ex_src) / len(src | ex_src) < 0.3:
-            return i
-    return None
 
 
 @dataclass(frozen=True)
@@ -376,9 +162,7 @@ class LlamaCppEngine:
         )
 
     def stop_strings(self) -> list[str]:
-        if self.prompt_style == "few-shot":
-            return ["\n", f"{language_name(self.source_lang)}:", f"{language_name(self.target_lang)}:"]
-        return []  # a chat answer ends with the model's end-of-turn token
+        return stop_strings(self.prompt_style, self.source_lang, self.target_lang)
 
     # --- Engine protocol ---------------------------------------------------
     def max_input_tokens(self) -> int:

@@ -1,0 +1,148 @@
+"""Holding a language model's answer to the one segment it was asked to translate.
+
+A general language model asked for one translation may run on: repeat itself,
+continue with more sentences than the source has, start the next example pair,
+or answer with one of the prompt's examples. These functions find that in the
+answer text; the engines built on them (:mod:`bilingual.engines.llama_cpp`,
+:mod:`bilingual.engines.openai`) cut or retry and report what they did.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bilingual.engines.prompts import PromptStyle
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_LETTER = re.compile(r"[^\W\d_]")
+# a sentence ends at . ! ? (and their full-width forms), after closing quotes/brackets
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*(?=\s+|$)")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` (split after . ! ? and closing quotes), stripped; never empty pieces."""
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append(text[start : match.end()].strip())
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+def cut_repetition(text: str, *, min_repeats: int = 3, max_unit: int = 12) -> str:
+    """Cut a degenerate loop: a run of 1..``max_unit`` words repeated ``min_repeats``+ times in a row.
+
+    Words compare case-insensitively, without trailing commas. Keeps the text up to
+    and including the first occurrence of the repeated unit.
+    """
+    words = text.split()
+    keys = [w.lower().strip(",;:") for w in words]  # "He said he said" loops too
+    for start in range(len(words)):
+        for unit in range(1, max_unit + 1):
+            if start + unit * min_repeats > len(words):
+                break
+            block = keys[start : start + unit]
+            if all(keys[start + k * unit : start + (k + 1) * unit] == block for k in range(1, min_repeats)):
+                return " ".join(words[: start + unit]).rstrip(",;:")
+    return text
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """One answer after the segment guarantee was applied."""
+
+    text: str
+    cut: str = ""  # why it was cut, "" when it was not
+
+
+def clean_answer(raw: str, source: str, *, hit_limit: bool, style: PromptStyle = "few-shot") -> Cleaned:
+    """Hold the model's answer to one segment: cut what runs on, keep the rest verbatim.
+
+    * first line only (chat answers: the first line that is not a "Here is..." preamble);
+    * a loop of repeated words is cut after its first occurrence;
+    * a sentence that repeats an earlier one ends the answer;
+    * an answer that hit the token limit keeps at most as many complete sentences as
+      the source has (a trailing unfinished sentence is dropped when a complete one precedes it).
+    """
+    reasons: list[str] = []
+    text = raw.strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if style == "chat" and len(lines) > 1 and lines[0].endswith(":"):
+        lines = lines[1:]  # "Here is the translation:"
+        reasons.append("dropped a preamble line")
+    if len(lines) > 1:
+        reasons.append(f"kept the first of {len(lines)} lines")
+    text = lines[0] if lines else ""
+
+    looped = cut_repetition(text)
+    if looped != text:
+        reasons.append("cut a repetition loop")
+        text = looped
+
+    sentences = split_sentences(text)
+    seen: set[str] = set()
+    for i, sentence in enumerate(sentences):
+        if sentence in seen:
+            sentences = sentences[:i]
+            reasons.append("cut a repeated sentence")
+            text = " ".join(sentences)
+            break
+        seen.add(sentence)
+
+    if hit_limit:
+        wanted = max(1, len(split_sentences(source)))
+        complete = [s for s in sentences if _SENTENCE_END.search(s)]
+        if len(sentences) > wanted and len(complete) >= wanted:
+            text = " ".join(sentences[:wanted])
+            reasons.append(f"reached the token limit; kept {wanted} sentence(s)")
+        elif sentences and not _SENTENCE_END.search(sentences[-1]) and len(sentences) > 1:
+            text = " ".join(sentences[:-1])
+            reasons.append("reached the token limit; dropped the unfinished last sentence")
+        else:
+            reasons.append("reached the token limit")
+    return Cleaned(text=text, cut="; ".join(reasons))
+
+
+def looks_untranslated(output: str, target_lang: str) -> bool:
+    """True when an answer meant to be English is mostly Hangul."""
+    if target_lang != "en":
+        return False
+    letters = _LETTER.findall(output)
+    return bool(letters) and sum(1 for ch in letters if _HANGUL.match(ch)) / len(letters) > 0.5
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower())}
+
+
+def _bigrams(text: str) -> set[str]:
+    squeezed = "".join(text.split())
+    return {squeezed[i : i + 2] for i in range(len(squeezed) - 1)}
+
+
+def echoed_example(
+    output: str, source: str, examples: Sequence[tuple[str, str]], source_lang: str, target_lang: str
+) -> int | None:
+    """Index of the prompt example whose answer ``output`` repeats, else None.
+
+    A small base model given a segment unlike its examples (a dateline, a byline)
+    may answer with an example's translation. It counts as an echo when at least
+    60% of the example answer's words are in ``output`` and 60% of ``output``'s are
+    in it, while the segment itself shares under 30% of its character pairs with
+    that example's source (so a segment that really is like the example is not flagged).
+    """
+    said = _words(output)
+    if not said:
+        return None
+    lang_index = {"ko": 0, "en": 1}
+    for i, pair in enumerate(examples):
+        answer = _words(pair[lang_index[target_lang]])
+        common = len(said & answer)
+        if not answer or common < 0.6 * len(answer) or common < 0.6 * len(said):
+            continue
+        src, ex_src = _bigrams(source), _bigrams(pair[lang_index[source_lang]])
+        if src and len(src & ex_src) / len(src | ex_src) < 0.3:
+            return i
+    return None
