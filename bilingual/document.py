@@ -66,6 +66,12 @@ class Block:
     # followed by ``line_prefixes[i]``. Empty for plain text, whose indentation
     # stays inside ``text``.
     line_prefixes: list[str] = field(default_factory=list)
+    # How the segmenter reads a line break inside ``text``: False (plain text,
+    # JSONL bodies) ends a segment at every line break unless the sentence
+    # clearly continues (see :func:`bilingual.translation.segmenting.line_continues`);
+    # True (Markdown, where a single line break is a soft break) lets
+    # sentences run across lines.
+    soft_breaks: bool = False
 
     @property
     def translatable(self) -> bool:

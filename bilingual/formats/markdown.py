@@ -270,7 +270,7 @@ def _blocks(text: str, regions: list[_Region]) -> list[Block]:
     blocks = []
     for region in ordered:
         body = region.text if region.translatable else text[region.start : region.end]
-        blocks.append(Block(region.kind, body, line_prefixes=region.line_prefixes))
+        blocks.append(Block(region.kind, body, line_prefixes=region.line_prefixes, soft_breaks=True))
     blocks[0].prefix = text[: ordered[0].start]
     for i in range(len(ordered) - 1):
         gap = text[ordered[i].end : ordered[i + 1].start]

@@ -31,7 +31,7 @@ _EMAIL_LINE = re.compile(rf"[(<\[]?{_EMAIL}[)>\]]?")
 # "(서울=연합뉴스)" alone, or leading a paragraph: "(서울=연합뉴스) 홍길동 기자 = 정부는 ..."
 _AGENCY = r"[(【\[][^()【】\[\]=]{1,20}=[^()【】\[\]]{1,20}[)】\]]"
 _AGENCY_LINE = re.compile(rf"{_AGENCY}(?:\s*{_KO_NAMES}\s*{_KO_REPORTER})?(?:\s*=)?")
-_AGENCY_LEAD = re.compile(rf"({_AGENCY}(?:\s*{_KO_NAMES}\s*{_KO_REPORTER})?(?:\s*=)?)(\s+)(?=\S)")
+_AGENCY_LEAD = re.compile(rf"({_AGENCY}(?:\s*{_KO_NAMES}\s*{_KO_REPORTER})?(?:\s*=)?)(\s*)(?=\S)")
 
 _DATELINE = re.compile(
     r"(?:(?:Published|Updated|Posted|Last\s+updated|Modified|Created|Date)"

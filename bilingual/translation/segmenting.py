@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bilingual.document import Block, Segment
+from bilingual.formats.spans import split_lines
 from bilingual.text.kiwi import kiwi
 
 CountTokens = Callable[[list[str]], list[int]]
@@ -34,6 +35,8 @@ _EN_CLAUSE_WORDS = re.compile(
     r"since|unless|until|when|whenever|where|after|before|if|as)\b)",
     re.IGNORECASE,
 )
+# Characters that end a sentence at the end of a line (with closing quotes and brackets).
+_SENTENCE_FINAL = frozenset(".!?…。！？:;\"'”’»)]}」』）】")
 _CLAUSE_PUNCT = re.compile(r"[,;:，；：、)\]」』”’–—](?=\s)|\s[–—](?=\s)")
 
 
@@ -58,17 +61,46 @@ def _in_protected(pos: int, protected: Sequence[tuple[int, int]]) -> bool:
     return any(start < pos < end for start, end in protected)
 
 
+def line_continues(line: str, next_line: str) -> bool:
+    """Whether a sentence clearly runs on from ``line`` into ``next_line``.
+
+    Only an English-style hard wrap counts: ``line`` does not end a sentence
+    (no final ``. ! ? …``, closing quote or bracket) and ``next_line`` starts
+    with a lower-case Latin letter. Everything else, Korean text included (it
+    has no letter case to tell a wrap from a new line), is a new segment.
+    """
+    end, start = line.rstrip(), next_line.lstrip()
+    if not end or not start:
+        return False
+    return end[-1] not in _SENTENCE_FINAL and "a" <= start[0] <= "z"
+
+
+def _line_boundaries(text: str) -> list[int]:
+    """Starts of the lines of ``text`` that begin a new segment."""
+    lines = split_lines(text)
+    out, pos = [], 0
+    for line, following in zip(lines, lines[1:]):
+        pos += len(line)
+        if not line_continues(line.rstrip("\r\n"), following.rstrip("\r\n")):
+            out.append(pos)
+    return out
+
+
 def split_sentences(
-    text: str, lang: str, protected: Sequence[tuple[int, int]] = ()
+    text: str, lang: str, protected: Sequence[tuple[int, int]] = (), *, soft_breaks: bool = False
 ) -> list[tuple[str, str]]:
     """Sentences of ``text`` as (sentence, trailing whitespace) pairs.
 
     ``"".join(s + t for s, t in result) == text``; a boundary is never placed
-    inside a ``protected`` span. Whitespace-only text gives one pair.
+    inside a ``protected`` span. Unless ``soft_breaks``, every line break ends
+    a segment except where :func:`line_continues` (so a file with one sentence
+    a line keeps one segment a line). Whitespace-only text gives one pair.
     """
     if not text.strip():
         return [("", text)] if text else []
     raw = _boundaries_ko(text) if lang == "ko" else _boundaries_en(text)
+    if not soft_breaks:
+        raw = raw + _line_boundaries(text)
     cuts = []
     for b in sorted(set(raw)):
         # move the cut past whitespace so it always sits at a sentence start
@@ -202,11 +234,12 @@ def segment_text(
     max_tokens: int | None = None,
     count_tokens: CountTokens | None = None,
     protected: Sequence[tuple[int, int]] = (),
+    soft_breaks: bool = False,
 ) -> list[Segment]:
     """Segments of ``text``: sentences, with over-long ones split into parts (``part_of`` set)."""
     segments: list[Segment] = []
     offset = 0
-    for index, (sentence, trailing) in enumerate(split_sentences(text, lang, protected)):
+    for index, (sentence, trailing) in enumerate(split_sentences(text, lang, protected, soft_breaks=soft_breaks)):
         local = [(s - offset, e - offset) for s, e in protected if s < offset + len(sentence) and e > offset]
         if max_tokens is not None and count_tokens is not None and sentence:
             parts = split_long(sentence, lang, max_tokens, count_tokens, local)
@@ -233,6 +266,11 @@ def segment_block(
         block.segments = []
         return block.segments
     block.segments = segment_text(
-        block.text, lang, max_tokens=max_tokens, count_tokens=count_tokens, protected=block.protected
+        block.text,
+        lang,
+        max_tokens=max_tokens,
+        count_tokens=count_tokens,
+        protected=block.protected,
+        soft_breaks=block.soft_breaks,
     )
     return block.segments
