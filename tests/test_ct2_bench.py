@@ -54,7 +54,7 @@ def test_forced_length_makes_both_engines_do_the_same_work(bench, plain_marian, 
         assert len(outputs) == len(texts)
         assert wrapped.useful_tokens == sum(lengths.values())
         assert wrapped.generated_tokens == 4 * 6 + 6 * 12  # every row decodes its batch's longest length
-        generated[name] = [len(o.split()) for o in outputs]
+        generated[name] = [len(o.text.split()) for o in outputs]
     ct2 = load_engine(str(ct2_folder), source_lang="ko", target_lang="en")
     tokens = ct2.translate_tokens(texts[:4], GenerationOptions(beams=2, min_length=6, max_length=6))
     assert [len(t) for t in tokens] == [6] * 4

@@ -168,7 +168,7 @@ def test_engines_agree_through_the_engine_protocol(converted, checkpoints, model
     hf = load_engine(str(checkpoints[model]), source_lang=source_lang, target_lang=target_lang, engine="transformers")
     assert ct2.name == "ctranslate2" and hf.name == "transformers"
     assert ct2.max_input_tokens() == hf.max_input_tokens()
-    assert ct2.translate_batch(texts, options) == hf.translate_batch(texts, options)
+    assert ct2.translate_texts(texts, options) == hf.translate_texts(texts, options)
 
 
 def test_min_length_forces_output_from_a_model_that_stops_at_once(tmp_path):
@@ -178,7 +178,7 @@ def test_min_length_forces_output_from_a_model_that_stops_at_once(tmp_path):
     mute = build_marian(tmp_path / "mute", eos_bias=50.0, length_decay=None)
     engine = load_engine(str(convert(mute, tmp_path / "mute-ct2", "int8")), source_lang="ko", target_lang="en")
     texts = ["서울에 비가 온다.", "가"]
-    assert engine.translate_batch(texts, GenerationOptions(beams=1)) == ["", ""]
+    assert engine.translate_texts(texts, GenerationOptions(beams=1)) == ["", ""]
     for beams in (1, 3):
         forced = engine.translate_tokens(texts, GenerationOptions(beams=beams, min_length=5, max_length=7))
         assert all(5 <= len(tokens) <= 7 for tokens in forced)
@@ -200,7 +200,7 @@ def test_equal_min_and_max_length_give_exactly_that_many_tokens(converted, model
 def test_compute_types_translate(converted, compute_type):
     engine = load_engine(str(converted["marian-ko-en-int8"]), source_lang="ko", target_lang="en", compute_type=compute_type)
     texts = sample_lines("ko")[:6]
-    outputs = engine.translate_batch(texts, GenerationOptions(beams=2, max_length=12))
+    outputs = engine.translate_texts(texts, GenerationOptions(beams=2, max_length=12))
     assert len(outputs) == len(texts) and all(isinstance(o, str) for o in outputs)
     assert engine.compute_type == (compute_type or "default")
 
@@ -219,10 +219,10 @@ def test_folder_with_model_bin_is_detected_as_ctranslate2(converted, checkpoints
 
 def test_empty_batch_and_too_long_segment(converted):
     engine = load_engine(str(converted["marian-ko-en"]), source_lang="ko", target_lang="en")
-    assert engine.translate_batch([], GenerationOptions()) == []
+    assert engine.translate_texts([], GenerationOptions()) == []
     text = "서울 " * (engine.max_input_tokens() + 5)
     with pytest.raises(EngineError, match="split"):
-        engine.translate_batch([text], GenerationOptions(beams=1))
+        engine.translate_texts([text], GenerationOptions(beams=1))
 
 
 @pytest.mark.parametrize(
@@ -307,6 +307,6 @@ def test_folder_converted_without_metadata_still_loads(converted, tmp_path):
     (folder / "bilingual.json").unlink()  # as ct2-transformers-converter --copy_files would leave it
     engine = load_engine(str(folder), source_lang="ko", target_lang="en")
     assert engine.layout.architecture == "marian" and engine.layout.source_lang == "ko"
-    assert len(engine.translate_batch(["서울에 비가 온다."], GenerationOptions(beams=1, max_length=5))) == 1
+    assert len(engine.translate_texts(["서울에 비가 온다."], GenerationOptions(beams=1, max_length=5))) == 1
     meta = json.loads((converted["marian-ko-en"] / "bilingual.json").read_text())
     assert meta["model_bin_bytes"] == (folder / "model.bin").stat().st_size

@@ -130,7 +130,7 @@ def test_seed_article_through_tiny_model(names, direction, tiny_marian_ko_en, ti
         en = SEED_KO.with_name(SEED_KO.name.replace(".ko.txt", ".en.txt"))
         segments = [line for line in en.read_text(encoding="utf-8").splitlines() if line.strip()]
     prepared = [enforcer.prepare(s) for s in segments]
-    outputs = engine.translate_batch([p.model_input for p in prepared], GenerationOptions(beams=1, max_length=24))
+    outputs = engine.translate_texts([p.model_input for p in prepared], GenerationOptions(beams=1, max_length=24))
     assert len(outputs) == len(segments)
     all_events = []
     for segment, prep, raw in zip(segments, prepared, outputs):

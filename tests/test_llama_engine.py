@@ -10,7 +10,7 @@ import pytest
 from llama_fakes import END_OF_TURN, GEMMA_LIKE_TEMPLATE, FakeLlama, fake_llama_module
 
 from bilingual.engines import detect_engine, load_engine
-from bilingual.engines.base import Engine, GenerationOptions
+from bilingual.engines.base import Engine, GenerationOptions, Translation
 from bilingual.engines.answers import clean_answer, cut_repetition, echoed_example, split_sentences
 from bilingual.engines.llama_cpp import PROMPT_ENV, LlamaCppEngine, detect_prompt_style, handles
 from bilingual.engines.prompts import EXAMPLES, few_shot_prompt, render_chat_template
@@ -138,8 +138,8 @@ def test_clean_answer(raw, source, hit_limit, style, expected, was_cut) -> None:
 def test_engine_satisfies_the_protocol_and_returns_one_answer_per_segment() -> None:
     eng = engine({"하나.": [" One.\nKorean: 둘."], "둘.": [" Two."]})
     assert isinstance(eng, Engine)
-    assert eng.translate_batch(["하나.", "둘.", "  "], OPTIONS) == ["One.", "Two.", ""]
-    assert eng.last_notes == []
+    results = eng.translate_batch(["하나.", "둘.", "  "], OPTIONS)
+    assert results == [Translation("One."), Translation("Two."), Translation("")]
     call = eng._llm.calls[0]
     assert call["temperature"] == 0.0 and call["top_k"] == 1  # greedy
     assert call["stop"][0] == "\n"
@@ -148,8 +148,8 @@ def test_engine_satisfies_the_protocol_and_returns_one_answer_per_segment() -> N
 
 def test_empty_answer_is_retried_with_line_end_banned_and_reported() -> None:
     eng = engine({"하나.": ["\nOne."]})
-    assert eng.translate_batch(["하나."], OPTIONS) == ["One."]
-    assert [n.kind for n in eng.last_notes] == ["retried"]
+    [result] = eng.translate_batch(["하나."], OPTIONS)
+    assert result.text == "One." and [n.kind for n in result.notes] == ["retried"]
     first, retry = eng._llm.calls
     assert first["logits_processor"] is None and retry["logits_processor"] is not None
     assert ord("\n") in retry["logits_processor"].banned and END_OF_TURN in retry["logits_processor"].banned
@@ -157,22 +157,22 @@ def test_empty_answer_is_retried_with_line_end_banned_and_reported() -> None:
 
 def test_answer_still_empty_after_retry_is_reported_not_invented() -> None:
     eng = engine({"하나.": [""]})
-    assert eng.translate_batch(["하나.", "둘."], OPTIONS) == ["", ""]
-    assert [(n.index, n.kind) for n in eng.last_notes] == [(0, "empty"), (1, "empty")]
+    results = eng.translate_batch(["하나.", "둘."], OPTIONS)
+    assert [(r.text, [n.kind for n in r.notes]) for r in results] == [("", ["empty"]), ("", ["empty"])]
 
 
 def test_min_length_bans_the_line_end_from_the_first_attempt() -> None:
     eng = engine({"하나.": ["\nOne."]})
-    assert eng.translate_batch(["하나."], GenerationOptions(min_length=1)) == ["One."]
-    assert len(eng._llm.calls) == 1 and eng.last_notes == []
+    assert eng.translate_batch(["하나."], GenerationOptions(min_length=1)) == [Translation("One.")]
+    assert len(eng._llm.calls) == 1
 
 
 def test_runaway_answer_is_cut_at_the_token_limit_and_reported() -> None:
     looping = " It rained." + " And then it rained again and again" * 20
     eng = engine({"비가 왔다.": [looping]})
     [out] = eng.translate_batch(["비가 왔다."], OPTIONS)
-    assert out == "It rained."
-    [note] = eng.last_notes
+    assert out.text == "It rained."
+    [note] = out.notes
     assert note.kind == "cut" and "token limit" in note.detail and note.raw.startswith(" It rained.")
     assert eng._llm.calls[0]["max_tokens"] == 3 * len("비가 왔다.") + 24  # answer budget scales with the segment
 
@@ -185,8 +185,8 @@ def test_max_length_caps_the_answer_budget() -> None:
 
 def test_hangul_answer_for_english_target_is_reported() -> None:
     eng = engine({"경기도": [" 경기도"]})
-    assert eng.translate_batch(["경기도"], OPTIONS) == ["경기도"]
-    assert [n.kind for n in eng.last_notes] == ["untranslated"]
+    [out] = eng.translate_batch(["경기도"], OPTIONS)
+    assert out.text == "경기도" and [n.kind for n in out.notes] == ["untranslated"]
 
 
 def test_over_long_segment_is_an_engine_error_not_a_truncation() -> None:
@@ -200,7 +200,7 @@ def test_chat_model_gets_its_template_and_examples_as_turns() -> None:
                 "tokenizer.ggml.bos_token_id": "2"}
     eng = engine({"하나.": ["One.<end_of_turn>"]}, metadata=metadata)
     assert eng.prompt_style == "chat"
-    assert eng.translate_batch(["하나."], OPTIONS) == ["One."]
+    assert eng.translate_texts(["하나."], OPTIONS) == ["One."]
     prompt = eng._llm.calls[0]["prompt"]
     assert prompt.count("<start_of_turn>user\n") == len(EXAMPLES) + 1
     assert prompt.endswith("하나.<end_of_turn>\n<start_of_turn>model\n")
@@ -214,7 +214,7 @@ def test_chat_style_without_a_template_is_refused() -> None:
 
 def test_en_ko_direction() -> None:
     eng = engine({"One.": [" 하나."]}, source="en", target="ko")
-    assert eng.translate_batch(["One."], OPTIONS) == ["하나."]
+    assert eng.translate_texts(["One."], OPTIONS) == ["하나."]
     assert eng._llm.calls[0]["prompt"].endswith("English: One.\nKorean:")
 
 
@@ -251,7 +251,7 @@ def test_load_through_the_registry_with_a_fake_llama_cpp(monkeypatch, gguf_file)
     module = fake_llama_module({"하나.": [" One."]})
     monkeypatch.setitem(sys.modules, "llama_cpp", module)
     eng = load_engine(str(gguf_file), source_lang="ko", target_lang="en", threads=2)
-    assert eng.name == "llama-cpp" and eng.translate_batch(["하나."], OPTIONS) == ["One."]
+    assert eng.name == "llama-cpp" and eng.translate_texts(["하나."], OPTIONS) == ["One."]
     [llm] = module.created
     assert llm.model_path == gguf_file and llm.kwargs["n_threads"] == 2 and llm.kwargs["n_gpu_layers"] == 0
 
@@ -318,8 +318,9 @@ def test_echoed_example(output, source, expected) -> None:
 def test_answer_repeating_an_example_is_retried_without_that_example() -> None:
     dateline = "입력 : 2012.10.25 19:41"
     eng = engine({dateline: [f" {EXAMPLES[3][1]}", " Posted: 2012.10.25 19:41"]})
-    assert eng.translate_batch([dateline], OPTIONS) == ["Posted: 2012.10.25 19:41"]
-    [note] = eng.last_notes
+    [out] = eng.translate_batch([dateline], OPTIONS)
+    assert out.text == "Posted: 2012.10.25 19:41"
+    [note] = out.notes
     assert note.kind == "example" and "retried without it" in note.detail
     first, retry = eng._llm.calls
     assert EXAMPLES[3][0] in first["prompt"] and EXAMPLES[3][0] not in retry["prompt"]
@@ -329,5 +330,6 @@ def test_answer_repeating_an_example_is_retried_without_that_example() -> None:
 def test_answer_repeating_an_example_twice_is_kept_and_reported() -> None:
     dateline = "입력 : 2012.10.25 19:41"
     eng = engine({dateline: [f" {EXAMPLES[3][1]}", f" {EXAMPLES[2][1]}"]})
-    assert eng.translate_batch([dateline], OPTIONS) == [EXAMPLES[3][1]]
-    assert [(n.kind, "also when retried" in n.detail) for n in eng.last_notes] == [("example", True)]
+    [out] = eng.translate_batch([dateline], OPTIONS)
+    assert out.text == EXAMPLES[3][1]
+    assert [(n.kind, "also when retried" in n.detail) for n in out.notes] == [("example", True)]

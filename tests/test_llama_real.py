@@ -43,7 +43,7 @@ def test_real_model_translates_segment_for_segment(ko_en) -> None:
     from bilingual.engines.base import GenerationOptions
 
     sources = seed_segments(3)
-    outputs = ko_en.translate_batch(sources, GenerationOptions())
+    outputs = ko_en.translate_texts(sources, GenerationOptions())
     assert len(outputs) == len(sources)
     for out in outputs:
         assert out.strip() and "\n" not in out

@@ -88,7 +88,7 @@ def test_cached_model_translates_through_the_engine(tiny_marian_ko_en, tmp_path,
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     engine = load_engine(repo, source_lang="ko", target_lang="en")
     assert engine.model_id == repo
-    assert engine.translate_batch(["서울에 비가 온다."], GenerationOptions(beams=1))[0]
+    assert engine.translate_texts(["서울에 비가 온다."], GenerationOptions(beams=1))[0]
 
 
 def test_cache_entry_without_weights_does_not_count(tiny_marian_ko_en, tmp_path):
@@ -153,5 +153,5 @@ def test_tiny_nllb_uses_flores_language_codes(tiny_nllb):
     assert en_ko.tokenizer.convert_ids_to_tokens(en_ko.forced_bos_token_id) == "kor_Hang"
     first = ko_en.tokenizer("서울", add_special_tokens=True)["input_ids"][0]
     assert ko_en.tokenizer.convert_ids_to_tokens(first) == "kor_Hang"
-    outputs = ko_en.translate_batch(["서울에 비가 온다.", "경제가 좋다."], GenerationOptions(beams=2))
+    outputs = ko_en.translate_texts(["서울에 비가 온다.", "경제가 좋다."], GenerationOptions(beams=2))
     assert all(outputs) and not any("eng_Latn" in o for o in outputs)

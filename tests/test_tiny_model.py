@@ -84,10 +84,10 @@ def test_output_is_short_nonempty_and_deterministic(request, fixture, source_lan
     engine = load_engine(str(request.getfixturevalue(fixture)), source_lang=source_lang, target_lang=target_lang)
     lines = sample_lines(source_lang)[200:216]
     options = GenerationOptions(beams=beams, max_length=64)
-    first = engine.translate_batch(lines, options)
+    first = engine.translate_texts(lines, options)
     assert all(first), first
     assert max(len(o) for o in first) < 200
-    assert engine.translate_batch(lines, options) == first  # deterministic
+    assert engine.translate_texts(lines, options) == first  # deterministic
     assert len(set(first)) > 1  # output depends on the input
 
 

@@ -19,7 +19,7 @@ def test_m2m100_language_codes(tiny_m2m100, source_lang, target_lang, src_code, 
     assert engine.forced_bos_token_id == engine.tokenizer.convert_tokens_to_ids(forced)
     ids = engine.tokenizer("서울", add_special_tokens=True)["input_ids"]
     assert ids[0] == engine.tokenizer.convert_tokens_to_ids(f"__{src_code}__")
-    outputs = engine.translate_batch(["서울에 비가 온다.", "Hello there."], GenerationOptions(beams=2))
+    outputs = engine.translate_texts(["서울에 비가 온다.", "Hello there."], GenerationOptions(beams=2))
     assert all(outputs) and not any("__" in o for o in outputs)  # language tokens stripped
 
 
@@ -27,10 +27,10 @@ def test_marian_translates_a_batch_in_order(tiny_marian_ko_en):
     engine = load_engine(str(tiny_marian_ko_en), source_lang="ko", target_lang="en")
     texts = ["서울에 비가 온다.", "대통령은 오늘 기자회견을 열었다.", "가", "경제 성장률이 떨어졌다."]
     options = GenerationOptions(beams=1)
-    batched = engine.translate_batch(texts, options)
-    one_by_one = [engine.translate_batch([t], options)[0] for t in texts]
+    batched = engine.translate_texts(texts, options)
+    one_by_one = [engine.translate_texts([t], options)[0] for t in texts]
     assert batched == one_by_one
-    assert engine.translate_batch([], options) == []
+    assert engine.translate_texts([], options) == []
 
 
 def test_min_length_forces_output_from_a_model_that_stops_at_once(tmp_path):
@@ -38,8 +38,8 @@ def test_min_length_forces_output_from_a_model_that_stops_at_once(tmp_path):
 
     folder = build_marian(tmp_path / "mute", eos_bias=50.0, length_decay=None)
     engine = load_engine(str(folder), source_lang="ko", target_lang="en")
-    assert engine.translate_batch(["서울에 비가 온다."], GenerationOptions(beams=1)) == [""]
-    forced = engine.translate_batch(["서울에 비가 온다."], GenerationOptions(beams=1, min_length=5))
+    assert engine.translate_texts(["서울에 비가 온다."], GenerationOptions(beams=1)) == [""]
+    forced = engine.translate_texts(["서울에 비가 온다."], GenerationOptions(beams=1, min_length=5))
     assert forced[0] and len(engine.tokenizer(forced[0], add_special_tokens=False)["input_ids"]) >= 3
 
 
@@ -49,7 +49,7 @@ def test_too_long_input_is_an_error_not_a_truncation(tiny_marian_ko_en):
     text = "서울 " * (limit + 5)
     assert engine.count_tokens([text])[0] > limit
     with pytest.raises(EngineError, match="split"):
-        engine.translate_batch([text], GenerationOptions(beams=1))
+        engine.translate_texts([text], GenerationOptions(beams=1))
 
 
 @pytest.mark.parametrize(
@@ -126,9 +126,9 @@ def test_generation_stops_at_the_decoder_position_limit(tmp_path):
         return out
 
     engine.model.generate = spy
-    [out] = engine.translate_batch(["서울"], GenerationOptions(beams=1, max_length=positions + 50))
+    [out] = engine.translate_texts(["서울"], GenerationOptions(beams=1, max_length=positions + 50))
     assert out and lengths == [positions]
-    engine.translate_batch(["서울"], GenerationOptions(beams=1, max_length=7))
+    engine.translate_texts(["서울"], GenerationOptions(beams=1, max_length=7))
     assert lengths[-1] == 8  # decoder start token + 7
 
 
@@ -149,4 +149,4 @@ def test_marian_multi_target_prefix(tiny_marian_ko_en, tmp_path):
     engine = load_engine(str(folder), source_lang="ko", target_lang="en")
     assert engine._prefix == ">>eng<< "
     assert engine.count_tokens(["서울"]) == load_engine(str(tiny_marian_ko_en), source_lang="ko", target_lang="en").count_tokens(["서울"])
-    assert engine.translate_batch(["서울에 비가 온다."], GenerationOptions(beams=1))[0]
+    assert engine.translate_texts(["서울에 비가 온다."], GenerationOptions(beams=1))[0]

@@ -76,8 +76,8 @@ def test_output_that_stays_empty_is_reported_and_fails_loudly():
 
 
 class CountBreakingEngine(FakeEngine):
-    def translate_batch(self, texts, options):
-        return super().translate_batch(texts, options)[:-1]
+    def _translate(self, texts, options):
+        return super()._translate(texts, options)[:-1]
 
 
 def test_engine_breaking_one_in_one_out_is_an_error():

@@ -3,17 +3,24 @@
 A general language model asked for one translation may run on: repeat itself,
 continue with more sentences than the source has, start the next example pair,
 or answer with one of the prompt's examples. These functions find that in the
-answer text; the engines built on them (:mod:`bilingual.engines.llama_cpp`,
-:mod:`bilingual.engines.openai`) cut or retry and report what they did.
+answer text, and :func:`hold_answer` cuts or retries and records what it did
+as :class:`~bilingual.engines.base.EngineNote` s, for the engines built on
+them (:mod:`bilingual.engines.llama_cpp`, :mod:`bilingual.engines.openai`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bilingual.engines.base import EngineNote, Translation
 from bilingual.engines.prompts import PromptStyle
+
+Examples = Sequence[tuple[str, str]]
+# One request to the model: (prompt examples, min_tokens) -> (raw answer, whether it hit the token limit).
+# min_tokens > 0 asks that the answer not end before that many tokens.
+Complete = Callable[[Examples, int], tuple[str, bool]]
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -146,3 +153,56 @@ def echoed_example(
         if src and len(src & ex_src) / len(src | ex_src) < 0.3:
             return i
     return None
+
+
+def hold_answer(
+    text: str,
+    complete: Complete,
+    *,
+    examples: Examples,
+    source_lang: str,
+    target_lang: str,
+    style: PromptStyle,
+    min_length: int = 0,
+) -> Translation:
+    """Ask ``complete`` for the translation of ``text`` and hold the answer to that one segment.
+
+    * the answer is cleaned with :func:`clean_answer` (a ``cut`` note says what went);
+    * an empty answer is asked again once with at least one token (``min_length``
+      when larger); still empty, it stays empty with an ``empty`` note;
+    * an answer that repeats one of the prompt's examples (:func:`echoed_example`)
+      is asked again without that example and kept if it no longer does (an
+      ``example`` note either way);
+    * an English answer that is mostly Hangul gets an ``untranslated`` note.
+    """
+    notes: list[EngineNote] = []
+    raw, hit_limit = complete(examples, min_length)
+    cleaned = clean_answer(raw, text, hit_limit=hit_limit, style=style)
+    if not cleaned.text:
+        first_raw = raw
+        retry_length = max(1, min_length)
+        raw, hit_limit = complete(examples, retry_length)
+        cleaned = clean_answer(raw, text, hit_limit=hit_limit, style=style)
+        if not cleaned.text:
+            return Translation("", (EngineNote("empty", "empty answer, also after a retry", raw),))
+        notes.append(
+            EngineNote("retried", f"empty answer; retried with a minimum length of {retry_length} token(s)", first_raw)
+        )
+    echo = echoed_example(cleaned.text, text, examples, source_lang, target_lang)
+    if echo is not None:
+        others = [pair for k, pair in enumerate(examples) if k != echo]
+        first_raw = raw
+        raw, hit_limit = complete(others, min_length)
+        again = clean_answer(raw, text, hit_limit=hit_limit, style=style)
+        if again.text and echoed_example(again.text, text, examples, source_lang, target_lang) is None:
+            detail = f"the answer repeated prompt example {echo + 1}; retried without it"
+            cleaned = again
+        else:
+            detail = f"the answer repeats prompt example {echo + 1}, also when retried without it"
+            raw = first_raw
+        notes.append(EngineNote("example", detail, first_raw))
+    if cleaned.cut:
+        notes.append(EngineNote("cut", cleaned.cut, raw))
+    if looks_untranslated(cleaned.text, target_lang):
+        notes.append(EngineNote("untranslated", "the answer is mostly Hangul", raw))
+    return Translation(cleaned.text, tuple(notes))

@@ -24,8 +24,9 @@ to the segment: an answer that runs on (repeats itself, continues with more
 sentences than the source has, or hits the token limit) is cut; an empty one is
 retried once with the end-of-line and end-of-text tokens banned for its first
 tokens; an answer that repeats one of the prompt's examples (a small base model
-does that for a dateline or a byline) is retried without that example. Whatever
-was done is recorded in :attr:`LlamaCppEngine.last_notes`.
+does that for a dateline or a byline) is retried without that example (see
+:func:`bilingual.engines.answers.hold_answer`). Whatever was done comes back as
+the notes of each :class:`~bilingual.engines.base.Translation`.
 """
 
 from __future__ import annotations
@@ -34,12 +35,10 @@ import contextlib
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from bilingual.engines.answers import clean_answer, echoed_example, looks_untranslated
-from bilingual.engines.base import GenerationOptions
+from bilingual.engines.answers import hold_answer
+from bilingual.engines.base import Engine, GenerationOptions, Translation
 from bilingual.engines.ctranslate2.engine import default_threads  # cores this process may use
 from bilingual.engines.prompts import (
     EXAMPLES,
@@ -53,8 +52,6 @@ from bilingual.engines.prompts import (
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
 from bilingual.text.language import check_direction
 from bilingual.models.offline import INSTALL_LLM, is_offline_model, resolve, warn_demo_once
-
-NoteKind = Literal["cut", "retried", "empty", "untranslated", "example"]
 
 PROMPT_ENV = "BILINGUAL_LLAMA_PROMPT"
 DEVICES = ("cpu", "cuda")
@@ -86,16 +83,6 @@ def detect_prompt_style(metadata: Mapping[str, str], file_name: str = "") -> Pro
     return "few-shot"
 
 
-@dataclass(frozen=True)
-class SegmentNote:
-    """Something the engine did to hold one answer to its segment."""
-
-    index: int  # position in the batch
-    kind: NoteKind
-    detail: str
-    raw: str = ""  # the model's answer before the cut / retry
-
-
 class _BanUntil:
     """A llama.cpp logits processor: forbid ``banned`` tokens for the first ``count`` generated tokens."""
 
@@ -112,7 +99,7 @@ class _BanUntil:
 
 
 # --------------------------------------------------------------------------- engine
-class LlamaCppEngine:
+class LlamaCppEngine(Engine):
     """The :class:`~bilingual.engines.base.Engine` protocol on a llama.cpp ``Llama`` object.
 
     ``llm`` needs only ``tokenize``, ``create_completion``, ``token_eos``,
@@ -144,7 +131,6 @@ class LlamaCppEngine:
         self.prompt_style: PromptStyle = prompt_style or detect_prompt_style(self.metadata, path.name if path else model_id)
         self.examples = tuple(examples)
         self.decoding = "greedy"
-        self.last_notes: list[SegmentNote] = []
         self._template = self.metadata.get("tokenizer.chat_template", "")
         if self.prompt_style == "chat" and not self._template:
             raise ModelUnavailableError(f"model {model_id} has no chat template; use the few-shot prompt ({PROMPT_ENV}=few-shot)")
@@ -173,60 +159,25 @@ class LlamaCppEngine:
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(self._tokenize(text)) for text in texts]
 
-    def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
+    def _translate(self, texts: list[str], options: GenerationOptions) -> list[Translation]:
         """Translate each segment on its own (llama.cpp reuses the cached prompt prefix)."""
-        self.last_notes = []
-        limit = self.max_input_tokens()
-        counts = self.count_tokens(texts)
-        for i, n in enumerate(counts):
-            if n > limit:
-                raise EngineError(
-                    f"segment {i + 1} of the batch has {n} tokens, more than this engine's limit of {limit}; "
-                    "split it before translating"
-                )
-        outputs = []
-        for i, (text, n) in enumerate(zip(texts, counts, strict=True)):
-            outputs.append(self._translate_one(i, text, n, options))
-        if len(outputs) != len(texts):  # cannot happen; the contract is checked anyway
-            raise EngineError(f"llama.cpp returned {len(outputs)} translations for {len(texts)} segments")
-        return outputs
+        return [self._translate_one(text, n, options) for text, n in zip(texts, self.count_tokens(texts), strict=True)]
 
-    # --- one segment -------------------------------------------------------
-    def _translate_one(self, index: int, text: str, n_tokens: int, options: GenerationOptions) -> str:
-        if not text.strip():
-            return ""
+    def _translate_one(self, text: str, n_tokens: int, options: GenerationOptions) -> Translation:
         max_tokens = max(8, min(options.max_length, 3 * n_tokens + 24))
-        raw, hit_limit = self._complete(text, max_tokens, ban_first=options.min_length)
-        cleaned = clean_answer(raw, text, hit_limit=hit_limit, style=self.prompt_style)
-        if not cleaned.text:
-            first_raw = raw
-            raw, hit_limit = self._complete(text, max_tokens, ban_first=max(1, options.min_length))
-            cleaned = clean_answer(raw, text, hit_limit=hit_limit, style=self.prompt_style)
-            if cleaned.text:
-                self.last_notes.append(
-                    SegmentNote(index, "retried", "empty answer; retried with end of line banned at the start", first_raw)
-                )
-            else:
-                self.last_notes.append(SegmentNote(index, "empty", "empty answer, also after a retry", raw))
-                return ""
-        echo = echoed_example(cleaned.text, text, self.examples, self.source_lang, self.target_lang)
-        if echo is not None:
-            others = [pair for k, pair in enumerate(self.examples) if k != echo]
-            first_raw = raw
-            raw, hit_limit = self._complete(text, max_tokens, ban_first=options.min_length, examples=others)
-            again = clean_answer(raw, text, hit_limit=hit_limit, style=self.prompt_style)
-            if again.text and echoed_example(again.text, text, self.examples, self.source_lang, self.target_lang) is None:
-                detail = f"the answer repeated prompt example {echo + 1}; retried without it"
-                cleaned = again
-            else:
-                detail = f"the answer repeats prompt example {echo + 1}, also when retried without it"
-                raw = first_raw
-            self.last_notes.append(SegmentNote(index, "example", detail, first_raw))
-        if cleaned.cut:
-            self.last_notes.append(SegmentNote(index, "cut", cleaned.cut, raw))
-        if looks_untranslated(cleaned.text, self.target_lang):
-            self.last_notes.append(SegmentNote(index, "untranslated", "the answer is mostly Hangul", raw))
-        return cleaned.text
+
+        def complete(examples: Sequence[tuple[str, str]], min_tokens: int) -> tuple[str, bool]:
+            return self._complete(text, max_tokens, ban_first=min_tokens, examples=examples)
+
+        return hold_answer(
+            text,
+            complete,
+            examples=self.examples,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            style=self.prompt_style,
+            min_length=options.min_length,
+        )
 
     def _complete(
         self, text: str, max_tokens: int, *, ban_first: int, examples: Sequence[tuple[str, str]] | None = None

@@ -15,7 +15,7 @@ import json
 import warnings
 from pathlib import Path
 
-from bilingual.engines.base import GenerationOptions
+from bilingual.engines.base import Engine, GenerationOptions, Translation
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
 from bilingual.models.registry import LocatedModel, locate, warn_licence_once
 
@@ -77,7 +77,7 @@ def architecture(folder: Path) -> str:
     )
 
 
-class TransformersEngine:
+class TransformersEngine(Engine):
     """One loaded seq2seq translation model, for one direction."""
 
     name = "transformers"
@@ -173,19 +173,9 @@ class TransformersEngine:
         encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
-    def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
+    def _translate(self, texts: list[str], options: GenerationOptions) -> list[Translation]:
         import torch
 
-        if not texts:
-            return []
-        limit = self.max_input_tokens()
-        counts = self.count_tokens(texts)
-        too_long = [i for i, n in enumerate(counts) if n > limit]
-        if too_long:
-            raise EngineError(
-                f"segment {too_long[0]} has {counts[too_long[0]]} tokens, more than the model's {limit}; "
-                "it must be split before translation (nothing is truncated)"
-            )
         batch = self.tokenizer([self._prefix + t for t in texts], return_tensors="pt", padding=True)
         batch = {k: v.to(self.device) for k, v in batch.items()}
         # max_length/min_length count the decoder start token (and a forced language token)
@@ -213,6 +203,4 @@ class TransformersEngine:
         if self.forced_bos_token_id is not None:
             rows = [[t for t in row if t != self.forced_bos_token_id] for row in rows]
         outputs = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
-        if len(outputs) != len(texts):
-            raise EngineError(f"model {self.model_id} returned {len(outputs)} outputs for {len(texts)} inputs")
-        return [" ".join(o.split()) for o in outputs]
+        return [Translation(" ".join(o.split())) for o in outputs]

@@ -1,9 +1,10 @@
 """A deterministic stand-in engine for unit tests of code around the engine.
 
 It "translates" by tagging the text (``"[en] " + text`` by default), records
-every batch it was given, counts one token per word or punctuation mark, and
-can be told to return empty output for chosen inputs (unless a minimum length
-is forced, as the pipeline's retry does). Features still need a test through
+every batch it was given (after :class:`~bilingual.engines.base.Engine` took out
+blank segments), counts one token per word or punctuation mark, can be told to
+return empty output for chosen inputs (unless a minimum length is forced, as the
+pipeline's retry does) and to attach notes to chosen inputs' translations. Features still need a test through
 the real transformers path with :mod:`bilingual.testing.tiny_model`.
 """
 
@@ -12,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bilingual.engines.base import GenerationOptions
+from bilingual.engines.base import Engine, EngineNote, GenerationOptions, Translation
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-class FakeEngine:
+class FakeEngine(Engine):
     name = "fake"
 
     def __init__(
@@ -29,6 +30,7 @@ class FakeEngine:
         transform: Callable[[str], str] | None = None,
         empty_for: tuple[str, ...] = (),
         always_empty: tuple[str, ...] = (),
+        notes: dict[str, tuple[EngineNote, ...]] | None = None,
     ) -> None:
         self.model_id = "fake"
         self.source_lang = source_lang
@@ -37,6 +39,7 @@ class FakeEngine:
         self._transform = transform or (lambda text: f"[{target_lang}] {text}")
         self._empty_for = set(empty_for)  # empty unless a minimum length is forced
         self._always_empty = set(always_empty)  # empty even then
+        self._notes = dict(notes or {})
         self.batches: list[list[str]] = []
         self.options: list[GenerationOptions] = []
 
@@ -46,13 +49,11 @@ class FakeEngine:
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(_TOKEN.findall(t)) for t in texts]
 
-    def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
+    def _translate(self, texts: list[str], options: GenerationOptions) -> list[Translation]:
         self.batches.append(list(texts))
         self.options.append(options)
         out = []
         for text in texts:
-            if text in self._always_empty or (text in self._empty_for and options.min_length == 0):
-                out.append("")
-            else:
-                out.append(self._transform(text))
+            empty = text in self._always_empty or (text in self._empty_for and options.min_length == 0)
+            out.append(Translation("" if empty else self._transform(text), self._notes.get(text, ())))
         return out

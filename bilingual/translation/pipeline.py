@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from bilingual.document import Block, Document, Segment
-from bilingual.engines.base import Engine, GenerationOptions
+from bilingual.engines.base import Engine, GenerationOptions, Translation
 from bilingual.errors import EmptyTranslationError, EngineError, InputError
 from bilingual.glossary.hooks import Prepared, TermEnforcer, TermEvent
 from bilingual.text.invisible import without_invisible
@@ -292,13 +292,9 @@ class Translator:
         done = 0
         for batch in _batches(order, counts, self.options.batch_size):
             texts = [distinct[i] for i in batch]
-            translated = self.engine.translate_batch(texts, self.options)
-            if len(translated) != len(texts):
-                raise EngineError(
-                    f"engine {self.engine.name} returned {len(translated)} outputs for {len(texts)} segments"
-                )
-            self._collect_notes(texts, notes)
-            outputs.update(zip(texts, (t.strip() for t in translated)))
+            translated = self.engine.translate_batch(texts, self.options)  # one result per text: the Engine checks
+            self._collect_notes(texts, translated, notes)
+            outputs.update(zip(texts, (t.text.strip() for t in translated)))
             done += len(texts)
             if progress:
                 progress(done, len(distinct))
@@ -307,21 +303,20 @@ class Translator:
             if text.strip() and not outputs[text]:
                 minimum = min(self.options.max_length, max(2, math.ceil(n / 3)))
                 again = self.engine.translate_batch([text], replace(self.options, min_length=minimum))
-                self._collect_notes([text], notes)
-                outputs[text] = again[0].strip() if again else ""
+                self._collect_notes([text], again, notes)
+                outputs[text] = again[0].text.strip()
                 retried.add(text)
         for unit in units:
             unit.output = outputs[unit.prepared.model_input]
             unit.retried = unit.prepared.model_input in retried
             unit.notes = notes.get(unit.prepared.model_input, [])
 
-    def _collect_notes(self, texts: list[str], notes: dict[str, list[dict]]) -> None:
-        """File the engine's notes on its last batch (``last_notes``, if it keeps any) under their input text."""
-        for note in getattr(self.engine, "last_notes", ()) or ():
-            data = asdict(note)
-            index = data.pop("index")
-            if 0 <= index < len(texts):
-                notes.setdefault(texts[index], []).append(data)
+    @staticmethod
+    def _collect_notes(texts: list[str], translated: list[Translation], notes: dict[str, list[dict]]) -> None:
+        """File the notes of each translation (as dicts, for the report) under its input text."""
+        for text, result in zip(texts, translated, strict=True):
+            if result.notes:
+                notes.setdefault(text, []).extend(asdict(note) for note in result.notes)
 
 
 def _batches(order: list[int], counts: list[int], batch_size: int) -> list[list[int]]:

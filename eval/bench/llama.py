@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
     options = GenerationOptions()
     start = time.perf_counter()
-    outputs = [engine.translate_batch([s], options)[0] for s in sentences[:1]]  # warm-up: the prompt prefix
+    outputs = [engine.translate_texts([s], options)[0] for s in sentences[:1]]  # warm-up: the prompt prefix
     first_s = time.perf_counter() - start
     start = time.perf_counter()
-    outputs += [engine.translate_batch([s], options)[0] for s in sentences[1:]]
+    outputs += [engine.translate_texts([s], options)[0] for s in sentences[1:]]
     run_s = time.perf_counter() - start
     answer_tokens = sum(engine.count_tokens(outputs[1:]))
     source_tokens = sum(engine.count_tokens(sentences[1:]))

@@ -319,7 +319,7 @@ def run_agreement(cfg: dict) -> dict:
         for batch in batches:
             forced = max(lengths[ko[i].strip()] for i in batch)
             options = GenerationOptions(beams=cfg["beams"], min_length=forced, max_length=forced, batch_size=16)
-            for i, text in zip(batch, loaded.translate_batch([ko[i] for i in batch], options)):
+            for i, text in zip(batch, loaded.translate_texts([ko[i] for i in batch], options)):
                 out[i] = text
         outputs[name] = out
         del loaded

@@ -51,13 +51,26 @@ def _translator(engine, glossary: Path | None):
 
 def _translate(engine, sources: list[str], glossary: Path | None) -> tuple[list[str], float, list[dict]]:
     notes: list[dict] = []
+    seen = []  # the notes of every translation the engine returns
+    translate_batch = engine.translate_batch
+
+    def recording(texts, options):
+        results = translate_batch(texts, options)
+        seen.extend(note for result in results for note in result.notes)
+        return results
+
+    engine.translate_batch = recording
     translator = _translator(engine, glossary)
     start = time.perf_counter()
     outputs = []
-    for text in sources:  # one at a time so the engine's notes stay attached to their segment
-        [out] = translator.translate_texts([text])
-        outputs.append(out)
-        notes += [{"segment": len(outputs) - 1, "kind": n.kind, "detail": n.detail} for n in engine.last_notes]
+    try:
+        for text in sources:  # one at a time so the engine's notes stay attached to their segment
+            [out] = translator.translate_texts([text])
+            outputs.append(out)
+            notes += [{"segment": len(outputs) - 1, "kind": n.kind, "detail": n.detail} for n in seen]
+            seen.clear()
+    finally:
+        del engine.translate_batch
     return outputs, time.perf_counter() - start, notes
 
 

@@ -23,7 +23,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.engines.base import GenerationOptions
+from bilingual.engines.base import Engine, GenerationOptions, Translation, checked_texts
 from bilingual.errors import EngineError, EngineOptionWarning, InputError, ModelUnavailableError
 from bilingual.text.language import check_direction
 
@@ -202,7 +202,7 @@ def _normalise_lang(lang: str) -> str:
     return code
 
 
-class CTranslate2Engine:
+class CTranslate2Engine(Engine):
     """The :class:`~bilingual.engines.base.Engine` protocol on a CTranslate2 folder."""
 
     name = "ctranslate2"
@@ -308,25 +308,21 @@ class CTranslate2Engine:
         text = text.replace("\u2581", " ")
         return " ".join(text.split())
 
-    def translate_batch(self, texts: list[str], options: GenerationOptions) -> list[str]:
-        return [self.detokenize(tokens) for tokens in self.translate_tokens(texts, options)]
+    def _translate(self, texts: list[str], options: GenerationOptions) -> list[Translation]:
+        return [Translation(self.detokenize(tokens)) for tokens in self._decode(texts, options)]
 
     # --- token level (used by tests and the benchmark) -------------------
     def translate_tokens(self, texts: list[str], options: GenerationOptions) -> list[list[str]]:
         """Translate ``texts``; the target tokens of each (no ``</s>``, no language token)."""
+        texts = checked_texts(texts)
+        options.check()
         if not texts:
             return []
-        if options.beams < 1:
-            raise InputError(f"beams must be at least 1 (got {options.beams})")
+        self._check_lengths(texts)
+        return self._decode(texts, options)
+
+    def _decode(self, texts: list[str], options: GenerationOptions) -> list[list[str]]:
         source = [self.tokenize(text) for text in texts]
-        limit = self.max_input_tokens()
-        too_long = [i for i, tokens in enumerate(source) if len(tokens) - self._special_count > limit]
-        if too_long:
-            count = len(source[too_long[0]]) - self._special_count
-            raise EngineError(
-                f"segment {too_long[0]} has {count} tokens, more than the model's {limit}; "
-                "it must be split before translation (nothing is truncated)"
-            )
         # transformers spends the last position on a forced </s> when the model forces it
         max_length = options.max_length - 1 if self.layout.forced_eos else options.max_length
         max_length = max(1, max_length)
@@ -349,13 +345,7 @@ class CTranslate2Engine:
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"CTranslate2 failed on a batch of {len(texts)} segments: {exc}") from None
-        if len(results) != len(texts):
-            raise EngineError(f"CTranslate2 returned {len(results)} translations for {len(texts)} segments")
-        outputs = []
-        for result in results:
-            tokens = list(result.hypotheses[0])[skip:]
-            outputs.append(tokens)
-        return outputs
+        return [list(result.hypotheses[0])[skip:] for result in results]
 
 
 def load(
