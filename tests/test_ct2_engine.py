@@ -212,6 +212,14 @@ def test_threads_default_to_the_machines_cores(converted):
     assert load_engine(str(converted["marian-ko-en"]), source_lang="ko", target_lang="en", threads=1).threads == 1
 
 
+def test_workers_engine_option(converted):
+    engine = load_engine(
+        str(converted["marian-ko-en"]), source_lang="ko", target_lang="en", threads=2, engine_options={"workers": "2"}
+    )
+    assert (engine.workers, engine.threads) == (2, 2)
+    assert len(engine.translate_texts(sample_lines("ko")[:5], GenerationOptions(beams=1, max_length=8))) == 5
+
+
 def test_folder_with_model_bin_is_detected_as_ctranslate2(converted, checkpoints):
     assert detect_engine(str(converted["marian-ko-en"])) == "ctranslate2"
     assert detect_engine(str(checkpoints["marian-ko-en"])) == "transformers"

@@ -16,7 +16,9 @@ Prompting depends on the model:
   same examples as chat turns rendered with the file's own
   ``tokenizer.chat_template``.
 
-``BILINGUAL_LLAMA_PROMPT=few-shot|chat`` overrides the detection.
+``--engine-option prompt_style=few-shot|chat`` (or, when that is not given,
+``BILINGUAL_LLAMA_PROMPT=few-shot|chat``) overrides the detection;
+``--engine-option n_ctx=N`` sets the context size (:class:`LlamaCppOptions`).
 
 Decoding is greedy (``beams`` of :class:`GenerationOptions` is not used; llama.cpp
 has no beam search here). Each segment gets one answer, and the answer is held
@@ -35,6 +37,7 @@ import contextlib
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.engines.answers import hold_answer
@@ -56,6 +59,7 @@ from bilingual.models.offline import INSTALL_LLM, is_offline_model, resolve, war
 PROMPT_ENV = "BILINGUAL_LLAMA_PROMPT"
 DEVICES = ("cpu", "cuda")
 DEFAULT_CONTEXT = 4096
+MIN_CONTEXT = 512  # the few-shot prompt alone takes about 300 tokens
 MAX_INPUT_TOKENS = 512
 GGUF_MAGIC = b"GGUF"
 
@@ -133,7 +137,7 @@ class LlamaCppEngine(Engine):
         self.decoding = "greedy"
         self._template = self.metadata.get("tokenizer.chat_template", "")
         if self.prompt_style == "chat" and not self._template:
-            raise ModelUnavailableError(f"model {model_id} has no chat template; use the few-shot prompt ({PROMPT_ENV}=few-shot)")
+            raise ModelUnavailableError(f"model {model_id} has no chat template; use the few-shot prompt (--engine-option prompt_style=few-shot)")
         self._banned = self._end_tokens()
         self._overhead = len(self._tokenize(self.build_prompt("")))
 
@@ -276,6 +280,23 @@ def _check_gguf(path: Path) -> None:
         raise ModelUnavailableError(f"{path} is not a GGUF file (it does not start with the GGUF magic bytes)")
 
 
+@dataclass(frozen=True)
+class LlamaCppOptions:
+    """``--engine-option`` settings of the llama-cpp engine.
+
+    ``n_ctx``: the context size in tokens (prompt, segment and answer must fit);
+    ``prompt_style``: ``few-shot`` or ``chat``, instead of detecting it from the
+    file (:func:`detect_prompt_style`).
+    """
+
+    n_ctx: int = DEFAULT_CONTEXT
+    prompt_style: PromptStyle | None = None
+
+    def __post_init__(self) -> None:
+        if self.n_ctx < MIN_CONTEXT:
+            raise InputError(f"n_ctx must be at least {MIN_CONTEXT} tokens (got {self.n_ctx})")
+
+
 def load(
     model: str,
     *,
@@ -285,10 +306,10 @@ def load(
     threads: int | None = None,
     revision: str | None = None,
     compute_type: str | None = None,
-    n_ctx: int = DEFAULT_CONTEXT,
-    prompt_style: PromptStyle | None = None,
+    options: LlamaCppOptions | None = None,
 ) -> LlamaCppEngine:
     """Load a GGUF file (or a named offline model) with llama.cpp; see :func:`bilingual.engines.load_engine`."""
+    options = options or LlamaCppOptions()
     check_direction(source_lang, target_lang)
     if revision is not None:
         raise InputError("--revision pins a Hub model; a GGUF file is used as it is (drop --revision)")
@@ -299,8 +320,6 @@ def load(
         raise InputError(f"unknown device {device!r}; use cpu or cuda")
     if threads is not None and threads < 1:
         raise InputError(f"--threads must be at least 1 (got {threads})")
-    if prompt_style not in (None, "few-shot", "chat"):
-        raise InputError(f"unknown prompt style {prompt_style!r}; use few-shot or chat")
 
     llama_cpp = import_llama_cpp()
     if is_offline_model(model):
@@ -316,7 +335,7 @@ def load(
         with _quiet(llama_cpp):  # llama.cpp prints notes (e.g. about its SWA cache) even when not verbose
             llm = llama_cpp.Llama(
                 model_path=str(path),
-                n_ctx=n_ctx,
+                n_ctx=options.n_ctx,
                 n_threads=n_threads,
                 n_threads_batch=n_threads,
                 n_gpu_layers=-1 if base_device == "cuda" else 0,
@@ -332,6 +351,6 @@ def load(
         source_lang=source_lang,
         target_lang=target_lang,
         path=path,
-        prompt_style=prompt_style,
+        prompt_style=options.prompt_style,
         threads=n_threads,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.engines.base import Engine, GenerationOptions, Translation
@@ -25,6 +26,16 @@ MARIAN_TARGET_TOKENS = {"ko": (">>kor<<", ">>kor_Hang<<"), "en": (">>eng<<",)}
 DTYPES = {"float32": "float32", "float16": "float16", "bfloat16": "bfloat16", "auto": None, "default": None}
 
 
+@dataclass(frozen=True)
+class TransformersOptions:
+    """The transformers engine takes no ``--engine-option``."""
+
+
+def handles(model: str) -> bool:
+    """Every model: a Hub id or a checkpoint folder (the engine asked last)."""
+    return True
+
+
 def load(
     model: str,
     *,
@@ -34,6 +45,7 @@ def load(
     threads: int | None = None,
     revision: str | None = None,
     compute_type: str | None = None,
+    options: TransformersOptions | None = None,
 ) -> TransformersEngine:
     """Load ``model`` (Hub id or folder) with transformers; see :func:`bilingual.engines.load_engine`."""
     if compute_type is not None and compute_type not in DTYPES:

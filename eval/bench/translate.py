@@ -293,13 +293,11 @@ def _write_articles(sentences: list[str], folder: Path, per_article: int = 10) -
 
 
 def _load(cfg: dict):
-    kwargs = {"source_lang": "ko", "target_lang": "en", "threads": cfg["threads"], "compute_type": cfg.get("compute_type")}
-    if cfg["engine"] == "ctranslate2" and cfg.get("workers"):
-        from bilingual.engines.ctranslate2 import engine as ctranslate2_engine
-
-        return ctranslate2_engine.load(cfg["model"], workers=cfg["workers"], **kwargs)
     from bilingual.engines import load_engine
 
+    kwargs = {"source_lang": "ko", "target_lang": "en", "threads": cfg["threads"], "compute_type": cfg.get("compute_type")}
+    if cfg["engine"] == "ctranslate2" and cfg.get("workers"):
+        kwargs["engine_options"] = {"workers": str(cfg["workers"])}
     return load_engine(cfg["model"], engine=cfg["engine"], **kwargs)
 
 

@@ -32,7 +32,7 @@ METADATA_FILE = "bilingual.json"  # written by bilingual.engines.ctranslate2.con
 COMPUTE_TYPES = ("int8", "int8_float32", "float32", "float16")
 DEVICES = ("cpu", "cuda")
 DEFAULT_MAX_INPUT_TOKENS = 512
-# Parallel CTranslate2 workers (inter_threads) by default; see load().
+# Parallel CTranslate2 workers (inter_threads) by default; see CTranslate2Options.
 DEFAULT_WORKERS = 1
 
 # Language tokens of the multilingual checkpoints, per project language code.
@@ -348,6 +348,28 @@ class CTranslate2Engine(Engine):
         return [list(result.hypotheses[0])[skip:] for result in results]
 
 
+@dataclass(frozen=True)
+class CTranslate2Options:
+    """``--engine-option`` settings of the CTranslate2 engine.
+
+    ``workers``: how many of the ``threads`` each translate a share of every
+    batch in parallel (CTranslate2's ``inter_threads``, sharing one copy of the
+    weights), each with ``threads // workers`` intra-op threads. The default,
+    :data:`DEFAULT_WORKERS`, is what eval/bench/translate.py measured fastest.
+    """
+
+    workers: int = DEFAULT_WORKERS
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise InputError(f"workers must be at least 1 (got {self.workers})")
+
+
+def handles(model: str) -> bool:
+    """True for a folder holding CTranslate2's ``model.bin``."""
+    return is_ctranslate2_model(Path(model).expanduser())
+
+
 def load(
     model: str,
     *,
@@ -357,17 +379,15 @@ def load(
     threads: int | None = None,
     revision: str | None = None,
     compute_type: str | None = None,
-    workers: int | None = None,
+    options: CTranslate2Options | None = None,
 ) -> CTranslate2Engine:
     """Load a converted CTranslate2 folder as an engine.
 
     ``compute_type`` None keeps the type the folder was converted with. ``threads``
-    (default: all the machine's cores) is the total number of threads; ``workers``
-    of them each translate a share of every batch in parallel (CTranslate2's
-    ``inter_threads``, sharing one copy of the weights), each with
-    ``threads // workers`` intra-op threads. The default, :data:`DEFAULT_WORKERS`,
-    is what eval/bench/translate.py measured fastest.
+    (default: all the machine's cores) is the total number of threads, shared by
+    the ``workers`` of :class:`CTranslate2Options`.
     """
+    options = options or CTranslate2Options()
     path = Path(model).expanduser()
     source_lang, target_lang = _normalise_lang(source_lang), _normalise_lang(target_lang)
     check_direction(source_lang, target_lang)
@@ -379,8 +399,6 @@ def load(
         raise InputError(f"unknown compute type {compute_type!r}; expected one of: {', '.join(COMPUTE_TYPES)}")
     if threads is not None and threads < 1:
         raise InputError(f"--threads must be at least 1 (got {threads})")
-    if workers is not None and workers < 1:
-        raise InputError(f"workers must be at least 1 (got {workers})")
     layout = read_layout(path)
     if layout.source_lang and layout.target_lang and (layout.source_lang, layout.target_lang) != (source_lang, target_lang):
         raise InputError(
@@ -413,7 +431,7 @@ def load(
             stacklevel=2,
         )
     n_threads = threads or default_threads()
-    n_workers = max(1, min(workers or DEFAULT_WORKERS, n_threads))
+    n_workers = max(1, min(options.workers, n_threads))
     try:
         translator = ctranslate2.Translator(
             str(path),
