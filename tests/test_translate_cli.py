@@ -234,10 +234,10 @@ def test_help_is_instant_and_documents_options():
      (False, True, False, 40, False), (True, True, False, 4, False)],
 )
 def test_progress_bar_only_on_terminals_and_longer_runs(monkeypatch, stderr_tty, stdout_tty, quiet, total, shown):
-    from bilingual.cli import translate as cli_translate
+    from bilingual.cli.progress import ProgressBar, progress_enabled
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: stderr_tty, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: stdout_tty, raising=False)
-    with cli_translate._Progress(enabled=cli_translate.progress_enabled(quiet), threshold=16) as progress:
+    with ProgressBar(enabled=progress_enabled(quiet), threshold=16) as progress:
         progress.update(0, total)
         assert (progress._bar is not None) is shown

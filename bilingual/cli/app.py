@@ -3,7 +3,8 @@
 Each command group lives in its own module and registers itself on ``app``;
 heavy imports happen inside the commands so ``--help`` is instant. Every
 :class:`~bilingual.errors.BilingualError` becomes one line on stderr and its
-exit code, and every Python warning of ours one line ``warning: ...``.
+exit code, and every Python warning of ours one line ``warning: ...`` (once per
+message; ``--quiet`` silences them).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(ctx: typer.Context) -> None:
     """Translate Korean<->English news articles, keep names right with a glossary, gate quality in CI."""
+    ctx.with_resource(clean_warnings())
 
 # Modules that add commands to ``app`` (each calls ``app.command`` or ``app.add_typer``).
 COMMAND_MODULES = (
@@ -64,26 +66,45 @@ _register()
 
 @contextlib.contextmanager
 def clean_warnings() -> Iterator[None]:
-    """Inside: a warning of ours (a ``bilingual`` warning class, or one warned from
-    ``bilingual``'s code) prints as one line ``warning: MESSAGE`` on stderr, without
-    Python's file, line and source; any other warning prints as Python prints it."""
+    """Inside: a warning of ours (a :class:`~bilingual.errors.BilingualWarning`, or one
+    warned from ``bilingual``'s code) prints as one line ``warning: MESSAGE`` on stderr,
+    without Python's file, line and source, once per message; any other warning
+    prints as Python prints it."""
     import warnings
+
+    from bilingual.errors import BilingualWarning
 
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
     python_show = warnings.showwarning
+    shown: set[str] = set()
 
     def show(message, category, filename, lineno, file=None, line=None) -> None:
         ours = category.__module__.partition(".")[0] == "bilingual" or os.path.abspath(filename).startswith(package)
-        if ours:
-            typer.echo(f"warning: {message}", err=True)
-        else:
+        if not ours:
             python_show(message, category, filename, lineno, file, line)
+            return
+        text = f"warning: {message}"
+        if text not in shown:
+            shown.add(text)
+            typer.echo(text, err=True)
 
-    warnings.showwarning = show
-    try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", BilingualWarning)  # repeats are dropped by message, above
+        warnings.showwarning = show
         yield
-    finally:
-        warnings.showwarning = python_show
+
+
+@contextlib.contextmanager
+def silenced(quiet: bool) -> Iterator[None]:
+    """Inside, with ``quiet``: no warning is shown (``--quiet``)."""
+    if not quiet:
+        yield
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def main() -> None:

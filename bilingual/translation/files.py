@@ -1,0 +1,209 @@
+"""Translating article files: read them, translate with a glossary, report, check, write.
+
+:func:`translate_files` is the whole of ``bilingual translate``: read the
+inputs, decide where each output goes (a bad path fails before any model is
+loaded), resolve the direction, load the glossaries and build their enforcer,
+load the model, translate, write the JSON report, refuse a strict run that
+missed a glossary term, and write the outputs. :func:`load_translator` is the
+model-and-enforcer part alone, which ``bilingual eval --model`` uses for the
+segments of a corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bilingual.engines.base import GenerationOptions
+from bilingual.errors import EmptyTranslationError, InputError, StrictTermsError
+
+if TYPE_CHECKING:
+    from bilingual.glossary.terms import Glossary
+    from bilingual.translation.pipeline import Progress, TranslationResult, Translator
+
+
+@dataclass
+class FilesResult:
+    """What :func:`translate_files` did: the direction, the translation and its report, the files written."""
+
+    source_lang: str
+    target_lang: str
+    translation: TranslationResult
+    written: list[Path] = field(default_factory=list)  # empty when the output went to stdout
+
+
+def engine_names() -> tuple[str, ...]:
+    """The engines this installation knows, as ``--engine`` takes them."""
+    from bilingual import engines
+
+    names = getattr(engines, "ENGINE_NAMES", None)
+    return tuple(names) if names else tuple(engines.ENGINES)
+
+
+def check_engine(engine: str | None) -> None:
+    """InputError for an engine name that no engine has (None: detected from the model)."""
+    if engine is not None and engine not in engine_names():
+        raise InputError(f"unknown engine {engine!r}; use one of: {', '.join(engine_names())}")
+
+
+def check_generation(options: GenerationOptions) -> None:
+    """InputError naming the first of beams, batch size and maximum length below 1."""
+    for flag, value in (("--beams", options.beams), ("--batch-size", options.batch_size), ("--max-length", options.max_length)):
+        if value < 1:
+            raise InputError(f"{flag} must be at least 1 (got {value})")
+
+
+def load_translator(
+    model: str | None,
+    *,
+    source_lang: str,
+    target_lang: str,
+    glossary: Glossary | None = None,
+    engine: str | None = None,
+    engine_options: Mapping[str, str] | None = None,
+    revision: str | None = None,
+    device: str = "cpu",
+    threads: int | None = None,
+    compute_type: str | None = None,
+    options: GenerationOptions = GenerationOptions(),
+) -> Translator:
+    """A :class:`~bilingual.translation.pipeline.Translator` for ``model`` that enforces ``glossary`` (if given)."""
+    from bilingual.translation.pipeline import Translator
+
+    check_engine(engine)
+    enforcer = None
+    if glossary is not None:
+        from bilingual.glossary.enforce import Enforcer
+
+        enforcer = Enforcer(glossary, source_lang, target_lang)
+    return Translator.from_pretrained(
+        model,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        engine=engine,
+        engine_options=engine_options,
+        revision=revision,
+        device=device,
+        threads=threads,
+        compute_type=compute_type,
+        enforcer=enforcer,
+        options=options,
+    )
+
+
+def translate_files(
+    input: str | Path,
+    output: str | Path | None = None,
+    *,
+    model: str | None = None,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    engine: str | None = None,
+    engine_options: Mapping[str, str] | None = None,
+    glossaries: Sequence[str | Path] = (),
+    report: Path | None = None,
+    strict: bool = False,
+    format: str | None = None,
+    encoding: str | None = None,
+    revision: str | None = None,
+    device: str = "cpu",
+    threads: int | None = None,
+    compute_type: str | None = None,
+    options: GenerationOptions = GenerationOptions(),
+    progress: Progress | None = None,
+    on_glossary: Callable[[Glossary], None] | None = None,
+) -> FilesResult:
+    """Translate an article file, a folder of them or ``"-"`` (stdin) into ``output`` (None: stdout).
+
+    The direction is ``source_lang`` -> ``target_lang``, either completed from the
+    other or, with neither, detected from the script of the text. ``glossaries``
+    are combined (later files override earlier ones) and enforced;
+    ``on_glossary`` is called with the combined glossary before the model loads
+    (e.g. to show its overrides). ``report`` is written whenever the
+    translation finished, also when it then fails (a segment left empty, or a
+    missed term under ``strict``). With ``strict``, a missed glossary term
+    raises :class:`~bilingual.errors.StrictTermsError` and nothing is written.
+    ``progress(done, total)`` is called as segments are translated.
+    """
+    from bilingual.formats import plan_outputs, read_inputs, write_outputs
+    from bilingual.text.language import resolve_direction
+
+    check_engine(engine)
+    check_generation(options)
+    docs = read_inputs(input, format=format, encoding=encoding)
+    plan_outputs(docs, output)  # a bad output path fails now, not after the translation
+    if report is not None:
+        check_report_path(report)
+    source, target = resolve_direction(
+        (b.text for d in docs for b in d.blocks if b.translatable), source_lang, target_lang
+    )
+    glossary = None
+    if glossaries:
+        from bilingual.glossary import load_glossaries
+
+        glossary = load_glossaries(list(glossaries))
+        if on_glossary is not None:
+            on_glossary(glossary)
+    translator = load_translator(
+        model, source_lang=source, target_lang=target, glossary=glossary, engine=engine,
+        engine_options=engine_options, revision=revision, device=device, threads=threads,
+        compute_type=compute_type, options=options,
+    )  # fmt: skip
+    try:
+        result = translator.translate_documents(docs, progress=progress)
+    except EmptyTranslationError as exc:
+        if report is not None:
+            write_report(report, exc.result)
+        raise
+    if report is not None:
+        write_report(report, result)
+    if strict:
+        check_strict(result)
+    return FilesResult(source, target, result, write_outputs(result.documents, output))
+
+
+def check_strict(result: TranslationResult) -> None:
+    """StrictTermsError naming the first missed glossary term, if any was missed."""
+    missed = result.missed_terms
+    if missed:
+        segment, event = missed[0]
+        raise StrictTermsError(
+            f"{len(missed)} glossary term(s) missed, e.g. {event.source} -> {event.target} "
+            f"(document {segment.document or '-'}, block {segment.block}); nothing written"
+        )
+
+
+def check_report_path(path: Path) -> None:
+    """InputError if a folder on the way to the report is a file (its missing folders are made when it is written)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"cannot write report {path}: it is a folder; give a file name")
+    blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"cannot write report {path}: {blocker} is a file, not a folder")
+
+
+def write_report(path: Path, result: TranslationResult) -> None:
+    """Write ``result.report()`` as JSON to ``path``, making its missing folders."""
+    path = Path(path)
+    check_report_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write report {path}: {exc.strerror or exc}") from None
+
+
+__all__ = [
+    "FilesResult",
+    "check_engine",
+    "check_report_path",
+    "check_strict",
+    "engine_names",
+    "load_translator",
+    "translate_files",
+    "write_report",
+]
