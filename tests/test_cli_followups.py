@@ -201,7 +201,7 @@ tests, gguf, extra, *args = sys.argv[1:]
 sys.path.insert(0, tests)
 from llama_fakes import fake_llama_module
 
-from bilingual.evaluation import run as eval_run
+from bilingual.evaluation import jobs as eval_jobs
 from bilingual.corpus.folder import load_corpus
 from bilingual.engines import llama_cpp as llama_cpp_engine
 
@@ -210,14 +210,14 @@ answers = {s: [" The city said so."] for s in [*load_corpus("seed").side("ko"), 
 sys.modules["llama_cpp"] = fake_llama_module(answers)
 llama_cpp_engine.resolve = lambda name: Path(gguf)
 if extra != "none":  # a plain UserWarning from our code, or a library's warning from its own file
-    translate_corpus = eval_run.translate_corpus
-    where = eval_run.__file__ if extra == "ours" else "/elsewhere/lib.py"
+    translate_corpus = eval_jobs.translate_corpus
+    where = eval_jobs.__file__ if extra == "ours" else "/elsewhere/lib.py"
 
     def noisy(*a, **k):
         warnings.warn_explicit("something else", FutureWarning if extra == "foreign" else UserWarning, where, 7)
         return translate_corpus(*a, **k)
 
-    eval_run.translate_corpus = noisy
+    eval_jobs.translate_corpus = noisy
 from bilingual.cli.app import main
 
 sys.argv = ["bilingual", *args]

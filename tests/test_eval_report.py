@@ -16,7 +16,8 @@ import pytest
 
 from bilingual.corpus.folder import load_corpus
 from bilingual.evaluation.run import evaluate_run
-from bilingual.evaluation.report import report_html, report_json, report_markdown, svg_article_chart
+from bilingual.evaluation.html_report import report_html, svg_article_chart
+from bilingual.evaluation.report import report_json, report_markdown
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,10 +1,10 @@
 """One evaluation run: a corpus, a direction, a system's output, and everything scored on it.
 
-This is what ``bilingual eval`` does between parsing its options and writing
-its reports: read (or produce) the hypotheses, score them corpus-wide and per
-article, find the worst segments, check glossary terms, compare with a
-baseline output, and hold the numbers for :mod:`bilingual.evaluation.gate` and
-:mod:`bilingual.evaluation.report`.
+Read the hypotheses, score them corpus-wide and per article, find the worst
+segments, check glossary terms, compare with a baseline output, and hold the
+numbers for :mod:`bilingual.evaluation.gate` and the reports
+(:mod:`bilingual.evaluation.report`). :mod:`bilingual.evaluation.jobs` runs
+this for each job of ``bilingual eval``.
 """
 
 from __future__ import annotations
@@ -122,34 +122,6 @@ def _read_folder(folder: Path, corpus: Corpus, source_lang: str, target_lang: st
     return out
 
 
-def translate_corpus(
-    model: str,
-    sources: Sequence[str],
-    *,
-    source_lang: str,
-    target_lang: str,
-    engine: str | None = None,
-    glossaries: Sequence[Path] = (),
-    enforce: bool = False,
-) -> list[str]:
-    """Translate the source side with ``bilingual.translation.pipeline.Translator`` (segment by segment)."""
-    from bilingual.translation.pipeline import Translator
-
-    enforcer = None
-    if enforce and glossaries:
-        from bilingual.glossary import load_glossaries
-        from bilingual.glossary.enforce import Enforcer
-
-        enforcer = Enforcer(load_glossaries(list(glossaries)), source_lang, target_lang)
-    translator = Translator.from_pretrained(
-        model, source_lang=source_lang, target_lang=target_lang, engine=engine, enforcer=enforcer
-    )
-    outputs = translator.translate_texts(list(sources))
-    if len(outputs) != len(sources):
-        raise InputError(f"the model returned {len(outputs)} translations for {len(sources)} segments")
-    return outputs
-
-
 def _segment_metric(stats: SegmentStats) -> str | None:
     # sentence-level BLEU without smoothing is meaningless; rank segments by chrF++ or chrF
     return next((m for m in ("chrf++", "chrf") if m in stats.arrays), None)
@@ -218,4 +190,4 @@ def evaluate_run(
     return run
 
 
-__all__ = ["EvalRun", "evaluate_run", "read_hypotheses", "translate_corpus"]
+__all__ = ["EvalRun", "evaluate_run", "read_hypotheses"]

@@ -1,0 +1,265 @@
+"""Evaluation jobs: what ``bilingual eval`` scores, checked before anything runs, then run.
+
+:func:`build_jobs` turns the options of one evaluation (a corpus with a
+hypothesis file or a model) or a gate file (every check in it) into
+:class:`EvalJob` objects, refusing every inconsistent combination first.
+:func:`run_jobs` scores them (translating the corpus first for a model job),
+checks each against its gate entry and returns :class:`EvalResults`;
+:func:`run_gate` does both for a gate file. :func:`write_baseline` stores a
+run's scores with their signatures for later ``max_drop_*`` bars.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bilingual.errors import InputError
+from bilingual.evaluation.gate import GateConfig, GateEntry, GateResult, failure_message, load_gate
+from bilingual.evaluation.metrics import METRICS
+from bilingual.evaluation.run import EvalRun
+from bilingual.evaluation.significance import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from bilingual.glossary.terms import Glossary
+
+
+@dataclass(frozen=True)
+class EvalJob:
+    """One corpus and direction to score: a hypothesis file (or folder) or a model to translate it with."""
+
+    corpus: str
+    source_lang: str
+    target_lang: str
+    hyp: Path | None = None
+    model: str | None = None
+    engine: str | None = None
+    engine_options: Mapping[str, str] = field(default_factory=dict)
+    glossaries: tuple[Path, ...] = ()
+    tokenize: str | None = None
+    metrics: tuple[str, ...] = METRICS
+    gate_entry: GateEntry | None = None
+
+    @property
+    def system(self) -> str:
+        """What is scored, as the reports name it: the hypothesis path or ``model:<name>``."""
+        return str(self.hyp) if self.hyp is not None else f"model:{self.model}"
+
+
+@dataclass
+class EvalResults:
+    """The runs of :func:`run_jobs`, in job order, each with its gate result when it had a gate entry."""
+
+    runs: list[EvalRun]
+
+    @property
+    def failed(self) -> list[GateResult]:
+        return [r.gate for r in self.runs if r.gate is not None and not r.gate.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    def failure_message(self) -> str:
+        """One line naming every failed bar ('' when all held)."""
+        return failure_message(self.failed) if self.failed else ""
+
+
+def parse_metrics(metrics: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """Metric names from ``"bleu,chrf"`` or a sequence (None or empty: not chosen); InputError for an unknown one."""
+    if not metrics:
+        return None
+    names = metrics.split(",") if isinstance(metrics, str) else list(metrics)
+    chosen = tuple(m.strip() for m in names if m.strip())
+    for m in chosen:
+        if m not in METRICS:
+            raise InputError(f"unknown metric {m!r} in --metrics; choose from {', '.join(METRICS)}")
+    return chosen or None
+
+
+def build_jobs(
+    *,
+    corpus: str | None = None,
+    hyp: Path | None = None,
+    model: str | None = None,
+    engine: str | None = None,
+    engine_options: Mapping[str, str] | None = None,
+    source_lang: str = "ko",
+    target_lang: str = "en",
+    glossaries: Sequence[Path] = (),
+    tokenize: str | None = None,
+    metrics: str | Sequence[str] | None = None,
+    gate: GateConfig | str | Path | None = None,
+    baseline: Path | None = None,
+    write_baseline: bool = False,
+) -> list[EvalJob]:
+    """The jobs of one evaluation, or InputError for options that do not fit together.
+
+    With ``corpus``: one job, scoring ``hyp`` or translating with ``model``
+    (exactly one of them); a ``gate`` gives it the gate's check for that corpus
+    and direction (and that check's glossaries when none are given). Without
+    ``corpus``: one job per check of ``gate``, with ``glossaries`` added to each
+    check's own. ``metrics`` (None: every metric, or each check's own) must keep
+    every metric that a gate bar is on; ``write_baseline`` needs exactly one job.
+    """
+    from bilingual.text.language import check_direction
+    from bilingual.translation.files import check_engine
+
+    chosen = parse_metrics(metrics)
+    check_engine(engine)
+    options = dict(engine_options or {})
+    gate_config = load_gate(gate) if gate is not None and not isinstance(gate, GateConfig) else gate
+    extra = tuple(Path(g) for g in glossaries)
+    jobs: list[EvalJob] = []
+    if corpus is None:
+        if gate_config is None:
+            raise InputError("give --corpus with --hyp or --model, or --gate FILE to run its checks")
+        if hyp is not None or model is not None or baseline is not None:
+            raise InputError("--hyp, --model and --baseline need --corpus")
+        for entry in gate_config.entries:
+            if entry.hyp is None and entry.model is None:
+                raise InputError(f"{gate_config.path}: check {entry.name} has neither hyp nor model to score")
+            check_engine(entry.engine)
+            jobs.append(EvalJob(
+                entry.corpus, entry.source_lang, entry.target_lang, hyp=entry.hyp, model=entry.model,
+                engine=entry.engine, engine_options=options, glossaries=(*entry.glossaries, *extra),
+                tokenize=entry.tokenize or tokenize, metrics=chosen or entry.metrics, gate_entry=entry,
+            ))  # fmt: skip
+    else:
+        if (hyp is None) == (model is None):
+            raise InputError("give exactly one of --hyp and --model")
+        check_direction(source_lang, target_lang)
+        entry = gate_config.find(Path(corpus).name, source_lang, target_lang) if gate_config is not None else None
+        jobs.append(EvalJob(
+            corpus, source_lang, target_lang, hyp=hyp, model=model, engine=engine, engine_options=options,
+            glossaries=extra or (entry.glossaries if entry is not None else ()), tokenize=tokenize,
+            metrics=chosen or METRICS, gate_entry=entry,
+        ))  # fmt: skip
+    if write_baseline and len(jobs) != 1:
+        raise InputError("--write-baseline needs a single run (--corpus)")
+    for job in jobs:
+        if job.gate_entry is not None:
+            e = job.gate_entry
+            missing = sorted({*e.mins, *e.maxs, *e.max_drops} - {"term_success_rate"} - set(job.metrics))
+            if missing:
+                raise InputError(f"the gate has bars on {', '.join(missing)}, which --metrics leaves out")
+    return jobs
+
+
+def translate_corpus(
+    model: str,
+    sources: Sequence[str],
+    *,
+    source_lang: str,
+    target_lang: str,
+    engine: str | None = None,
+    engine_options: Mapping[str, str] | None = None,
+    glossary: Glossary | None = None,
+) -> list[str]:
+    """The corpus's source segments translated one by one with ``model`` (enforcing ``glossary`` if given)."""
+    from bilingual.translation.files import load_translator
+
+    translator = load_translator(
+        model, source_lang=source_lang, target_lang=target_lang, glossary=glossary, engine=engine,
+        engine_options=engine_options,
+    )  # fmt: skip
+    outputs = translator.translate_texts(list(sources))
+    if len(outputs) != len(sources):
+        raise InputError(f"the model returned {len(outputs)} translations for {len(sources)} segments")
+    return outputs
+
+
+def run_jobs(
+    jobs: Sequence[EvalJob],
+    *,
+    baseline: Path | None = None,
+    enforce: bool = False,
+    samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    trials: int = DEFAULT_AR_TRIALS,
+    seed: int | None = DEFAULT_SEED,
+    worst: int = 10,
+    on_glossary: Callable[[Glossary], None] | None = None,
+) -> EvalResults:
+    """Score every job: read (or, for a model job, produce) its hypotheses, compare with ``baseline``
+    output when given, and check the job's gate entry.
+
+    ``enforce`` makes a model job enforce its glossaries while translating;
+    ``on_glossary`` is called with each job's combined glossary as it is loaded.
+    """
+    from bilingual.corpus.folder import load_corpus
+    from bilingual.evaluation.gate import check_entry
+    from bilingual.evaluation.run import evaluate_run, read_hypotheses
+    from bilingual.text.language import check_direction
+
+    runs = []
+    for job in jobs:
+        src, tgt = check_direction(job.source_lang, job.target_lang)
+        loaded = load_corpus(job.corpus)
+        gloss = None
+        if job.glossaries:
+            from bilingual.glossary import load_glossaries
+
+            gloss = load_glossaries(list(job.glossaries))
+            if on_glossary is not None:
+                on_glossary(gloss)
+        if job.hyp is not None:
+            hyps = read_hypotheses(job.hyp, loaded, src, tgt)
+        else:
+            hyps = translate_corpus(
+                job.model, loaded.side(src), source_lang=src, target_lang=tgt, engine=job.engine,
+                engine_options=job.engine_options, glossary=gloss if enforce else None,
+            )  # fmt: skip
+        base_hyps = read_hypotheses(baseline, loaded, src, tgt) if baseline is not None else None
+        run = evaluate_run(
+            loaded, hyps, source_lang=src, target_lang=tgt, system=job.system, tokenize=job.tokenize, glossary=gloss,
+            baseline_hyps=base_hyps, baseline_system=str(baseline) if baseline else None,
+            n_samples=samples, n_trials=trials, seed=seed, n_worst=worst, metrics=job.metrics,
+        )  # fmt: skip
+        if job.gate_entry is not None:
+            run.gate = check_entry(job.gate_entry, run.values(), dict(run.scores.signatures))
+        runs.append(run)
+    return EvalResults(runs)
+
+
+def run_gate(
+    gate: GateConfig | str | Path,
+    *,
+    glossaries: Sequence[Path] = (),
+    tokenize: str | None = None,
+    metrics: str | Sequence[str] | None = None,
+    engine_options: Mapping[str, str] | None = None,
+    **run_options,
+) -> EvalResults:
+    """Every check of a gate file, scored and checked (``run_options`` as for :func:`run_jobs`)."""
+    jobs = build_jobs(gate=gate, glossaries=glossaries, tokenize=tokenize, metrics=metrics, engine_options=engine_options)
+    return run_jobs(jobs, **run_options)
+
+
+def write_baseline(path: Path, run: EvalRun, glossaries: Sequence[Path] = ()) -> dict:
+    """Store ``run``'s scores (those computed) with their signatures and glossaries as baseline JSON; returns it."""
+    from bilingual.evaluation.gate import baseline_document
+
+    doc = baseline_document(
+        corpus=run.corpus.name, source_lang=run.source_lang, target_lang=run.target_lang, system=run.system,
+        segments=len(run.hyps), scores=run.values(), signatures=dict(run.scores.signatures), glossaries=list(glossaries),
+    )  # fmt: skip
+    doc["scores"] = {k: v for k, v in doc["scores"].items() if v is not None}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return doc
+
+
+__all__ = [
+    "EvalJob",
+    "EvalResults",
+    "build_jobs",
+    "parse_metrics",
+    "run_gate",
+    "run_jobs",
+    "translate_corpus",
+    "write_baseline",
+]
