@@ -84,6 +84,11 @@ def test_forced(data: bytes, encoding: str, expected: str) -> None:
         (bytes(range(256)) * 4, None, "looks binary"),
         (b"\x01\x02\x03\x04\x05\x06text\x07\x08", None, "looks binary"),
         (b"abc\x00def\x00\x00ghi", None, "looks binary"),
+        (b"hello\x00world!", None, "looks binary"),  # one NUL at one parity: not UTF-16
+        ("김문수 지사\x00가 말했다.\n".encode(), None, "looks binary"),  # UTF-8 with a NUL
+        ("한국 ".encode() + b"\xed\xa0\x80", None, "a lone surrogate U+D800 at byte offset 7"),
+        (codecs.BOM_UTF16_LE + "가".encode("utf-16-le") + b"\x00\xdc", None, "lone surrogate U+DC00 at byte offset 4"),
+        (codecs.BOM_UTF16_BE + b"\xd8\x00" + "가".encode("utf-16-be"), None, "lone surrogate U+D800 at byte offset 2"),
         ("한국어".encode() + b"\xff rest", None, "invalid byte 0xff at offset 9"),
         ("don’t stop".encode("cp1252"), None, "invalid byte 0x92 at offset 3"),
         # CP949 Korean with one damaged byte: the offset is where the best candidate failed

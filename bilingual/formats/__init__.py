@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bilingual.document import Document
-from bilingual.text.encoding import decode
+from bilingual.text.encoding import read_text
 from bilingual.errors import InputError
 
 __all__ = [
@@ -105,8 +105,7 @@ def read_inputs(
     """
     fmt = normalize_format(format) if format is not None else None
     if str(path) == _STDIN:
-        data = sys.stdin.buffer.read()
-        text = decode(data, encoding, name="<stdin>")
+        text = read_text(_STDIN, encoding=encoding, stdin=True)
         _check_has_text(text, "<stdin>")
         return _tag(parse(text, fmt or _sniff_format(text), id="stdin"), "<stdin>", None)
     root = Path(path)
@@ -191,11 +190,7 @@ def _write_stdout(text: str) -> None:
 
 
 def _read_file(file: Path, rel: Path, fmt: str | None, encoding: str | None) -> list[Document]:
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise InputError(f"{file}: cannot read ({err.strerror})") from None
-    text = decode(data, encoding, name=str(file))
+    text = read_text(file, encoding=encoding)
     _check_has_text(text, str(file))
     file_format = fmt or format_for_path(file)
     doc_id = rel.with_suffix("").as_posix() if file_format != "jsonl" else str(file)
