@@ -105,9 +105,9 @@ def _bad_direction(tmp_path: Path) -> list[str]:
     return ["eval", "--corpus", "seed", "--hyp", str(hyp), "--from", "en", "--to", "en"]
 
 
-def _not_utf8(tmp_path: Path) -> list[str]:
+def _undecodable_hyp(tmp_path: Path) -> list[str]:
     hyp = tmp_path / "hyp.txt"
-    hyp.write_bytes("\n".join(SEED_EN).encode("utf-16"))
+    hyp.write_bytes("\n".join(SEED_EN).encode() + b"\xff\xfe")
     return ["eval", "--corpus", "seed", "--hyp", str(hyp)]
 
 
@@ -125,7 +125,7 @@ BAD_INPUT = [
     (_unknown_metric_gate, "unknown metric 'blue'"),
     (_folder_missing_article, "has no file for article koreaherald-2012-10-25-gyeonggi-russian-tech"),
     (_bad_direction, "source and target language are both 'en'"),
-    (_not_utf8, "is not UTF-8"),
+    (_undecodable_hyp, "hyp.txt: cannot detect the encoding"),
     (_gated_metric_left_out, "the gate has bars on chrf++, which --metrics leaves out"),
 ]
 

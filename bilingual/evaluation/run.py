@@ -16,6 +16,7 @@ from typing import Any
 
 from bilingual.corpus.folder import Corpus, split_paragraphs
 from bilingual.errors import InputError
+from bilingual.text.encoding import read_text
 from bilingual.text.language import check_direction
 from bilingual.evaluation.metrics import (
     METRICS,
@@ -69,17 +70,6 @@ class EvalRun:
         return out
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not UTF-8 text (byte {exc.start})") from None
-    if "\x00" in text:
-        raise InputError(f"{path} looks binary (it contains NUL bytes)")
-    return text
-
-
 def read_hypotheses(path: str | Path, corpus: Corpus, source_lang: str, target_lang: str) -> list[str]:
     """Hypotheses in corpus order from a file (one segment a line) or a folder of articles.
 
@@ -90,11 +80,9 @@ def read_hypotheses(path: str | Path, corpus: Corpus, source_lang: str, target_l
     path = Path(path)
     if path.is_dir():
         return _read_folder(path, corpus, source_lang, target_lang)
-    if not path.is_file():
-        raise InputError(f"hypothesis {path} not found")
-    text = _decode(path)
+    text = read_text(path, what="hypothesis")
     if not text.strip():
-        raise InputError(f"hypothesis file {path} is empty")
+        raise InputError(f"hypothesis {path} holds only whitespace")
     if text.endswith("\n"):
         text = text[:-1]
     lines = [line.rstrip("\r") for line in text.split("\n")]
@@ -113,7 +101,7 @@ def _read_folder(folder: Path, corpus: Corpus, source_lang: str, target_lang: st
         found = next((folder / n for n in names if (folder / n).is_file()), None)
         if found is None:
             raise InputError(f"{folder} has no file for article {article.id} (looked for {', '.join(names)})")
-        segments, _ = split_paragraphs(_decode(found))
+        segments, _ = split_paragraphs(read_text(found, what="hypothesis", empty_ok=True))
         if len(segments) != len(article):
             raise InputError(
                 f"article {article.id}: {found.name} has {len(segments)} segments, the corpus has {len(article)}"
