@@ -100,8 +100,8 @@ def _missing_licence(folder: Path) -> None:
     (folder / "LICENSE.txt").unlink()
 
 
-def _not_utf8(folder: Path) -> None:
-    (folder / "articles" / f"{ARTICLE}.ko.txt").write_bytes("가나다\n".encode("euc-kr"))
+def _undecodable(folder: Path) -> None:
+    (folder / "articles" / f"{ARTICLE}.ko.txt").write_bytes("가나다 ".encode() + b"\xff\xfe\n")
 
 
 BROKEN = [
@@ -113,7 +113,7 @@ BROKEN = [
     (_stray_file, "articles/extra.en.txt is not an article listed in manifest.toml"),
     (_unknown_key, "unknown key(s) licensor"),
     (_missing_licence, "licence file LICENSE.txt named in manifest.toml is missing"),
-    (_not_utf8, f"article {ARTICLE}: {ARTICLE}.ko.txt is not UTF-8"),
+    (_undecodable, f"{ARTICLE}.ko.txt: cannot detect the encoding: invalid byte 0xff at offset 10"),
 ]
 
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.errors import CorpusError
+from bilingual.text.encoding import read_text
 from bilingual.text.language import LANGUAGES
 
 MANIFEST = "manifest.toml"
@@ -198,9 +199,10 @@ def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():
         raise CorpusError(f"{folder} is not a corpus folder: it has no {MANIFEST}")
+    text = read_text(path, encoding="utf-8", empty_ok=True, error=CorpusError)  # TOML is UTF-8
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{path}: not valid TOML: {exc}") from None
     unknown = sorted(set(data) - _MANIFEST_KEYS)
     if unknown:
@@ -267,10 +269,7 @@ def _read_side(folder: Path, corpus: str, article_id: str, lang: str) -> tuple[l
         raise CorpusError(
             f"corpus {corpus}: article {article_id}: missing file {ARTICLES_DIR}/{path.name}"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CorpusError(f"corpus {corpus}: article {article_id}: {path.name} is not UTF-8") from None
+    text = read_text(path, what=f"corpus {corpus}: article {article_id}:", empty_ok=True, error=CorpusError)
     return split_paragraphs(text)
 
 

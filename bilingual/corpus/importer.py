@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bilingual.corpus.folder import Article, Corpus, CorpusInfo, split_paragraphs, write_corpus
 from bilingual.errors import CorpusError
+from bilingual.text.encoding import read_text
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,7 @@ def _read_lines(folder: Path, name: str) -> list[str]:
     path = folder / name
     if not path.is_file():
         raise CorpusError(f"missing file {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CorpusError(f"{path} is not UTF-8") from None
+    text = read_text(path, empty_ok=True, error=CorpusError)
     if text.endswith("\n"):
         text = text[:-1]
     return [line.rstrip("\r") for line in text.split("\n")] if text else []
