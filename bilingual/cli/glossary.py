@@ -12,7 +12,9 @@ from typing import Annotated, Optional
 
 import typer
 
-glossary_app = typer.Typer(
+from bilingual.cli.help import Typer
+
+glossary_app = Typer(
     help="Maintain name glossaries (canonical TSV, CSV, TBX) and find their terms in text.",
     no_args_is_help=True,
 )
@@ -60,25 +62,9 @@ def _row(term) -> str:
 
 
 def _read_text(path: Path | None) -> str:
-    from bilingual.errors import InputError
+    from bilingual.text.encoding import read_text
 
-    if path is None or str(path) == "-":
-        data = sys.stdin.buffer.read()
-        name = "stdin"
-    else:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a folder, not a text file") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-        name = str(path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 (byte {exc.start})") from None
+    return read_text("-" if path is None else path, empty_ok=True, stdin=True)
 
 
 @glossary_app.command("add")

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bilingual.errors import GlossaryError
+from bilingual.errors import GlossaryError, InputError
 from bilingual.glossary import io as glossary_io
 from bilingual.glossary.terms import COLUMNS, KINDS, STATUSES, Glossary, Term
+from bilingual.text.encoding import Decoded
 from bilingual.text.invisible import hidden_characters
 
 LOCK_TIMEOUT_S = 60.0
@@ -32,9 +33,9 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers only ever see the old or the new content."""
-    data = text.encode("utf-8")
+def atomic_write(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text is written as UTF-8) to ``path`` so that readers only ever see the old or the new content."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -85,16 +86,22 @@ def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool
             # only a lock holder writes temporary files: any left now are from a killed writer
             for stale in path.parent.glob(f".{path.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
+            stored = Decoded("", str(path))  # a new file: UTF-8, LF line breaks, no BOM
             if path.exists():
-                glossary = glossary_io.load_glossary(path)
+                stored = glossary_io.read_file(path)
+                glossary = glossary_io.parse_file(stored.text, path)
             elif create:
                 glossary = Glossary(path=str(path))
             else:
                 raise GlossaryError(f"{path}: no such glossary file (use --create to start one)")
             fmt = glossary_io.detect_format(path)
             result = change(glossary)
-            atomic_write(path, glossary_io.dump(glossary, fmt))
+            text = glossary_io.dump(glossary, fmt)
+            # the file keeps its encoding, BOM and line breaks; TBX declares UTF-8 itself
+            atomic_write(path, text if fmt == "tbx" else stored.encode(text))
             return result
+    except InputError as exc:  # a new value the file's encoding cannot hold
+        raise GlossaryError(exc.message) from None
     except Timeout:
         raise GlossaryError(f"{path}: another edit holds the lock for more than {LOCK_TIMEOUT_S:.0f} s") from None
     except OSError as exc:

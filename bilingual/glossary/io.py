@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bilingual.errors import GlossaryError
+from bilingual.text.encoding import Decoded
+from bilingual.text.encoding import read_file as read_encoded
 from bilingual.glossary.terms import (
     COLUMNS,
     HEADER,
@@ -29,6 +32,9 @@ from bilingual.glossary.terms import (
     Override,
     Term,
 )
+
+# the encoding="..." of an XML declaration
+_XML_ENCODING = re.compile(r"""\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*(["'])[^"']*\2""")
 
 FORMATS = ("tsv", "csv", "plain-tsv", "plain-csv", "tbx")
 # Header rows of plain two-column files that are recognised (and written back).
@@ -324,26 +330,23 @@ def dump(glossary: Glossary, fmt: str) -> str:
     raise GlossaryError(f"unknown glossary format {fmt!r} (known: {', '.join(FORMATS)}, canonical)")
 
 
-def read_text(path: str | Path) -> str:
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError(f"{path}: no such glossary file") from None
-    except IsADirectoryError:
-        raise GlossaryError(f"{path}: is a folder, not a glossary file") from None
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GlossaryError(f"{path}: not UTF-8 (byte {exc.start})") from None
+def read_file(path: str | Path) -> Decoded:
+    """A glossary file's text, and the encoding, BOM and line breaks an edit writes back."""
+    return read_encoded(path, what="glossary", empty_ok=True, error=GlossaryError)
 
 
 def load_glossary(path: str | Path, *, fmt: str | None = None) -> Glossary:
     """Read one glossary file (canonical TSV, CSV, plain TSV/CSV or TBX)."""
-    text = read_text(path)
-    return parse(text, fmt or detect_format(path, text), source=str(path))
+    return parse_file(read_file(path).text, path, fmt=fmt)
+
+
+def parse_file(text: str, path: str | Path, *, fmt: str | None = None) -> Glossary:
+    """Parse the text read from the glossary file ``path`` (``fmt=None``: from its name and content)."""
+    fmt = fmt or detect_format(path, text)
+    if fmt == "tbx":
+        # decoded already: a declared encoding must not make the XML parser decode it again
+        text = _XML_ENCODING.sub(r"\1", text, count=1)
+    return parse(text, fmt, source=str(path))
 
 
 def merge(glossaries: Sequence[Glossary]) -> Glossary:

@@ -22,6 +22,7 @@ from pathlib import Path
 from bilingual.glossary import korean
 from bilingual.glossary.match import find_terms, normalise
 from bilingual.glossary.terms import Glossary, Term
+from bilingual.text.encoding import read_text
 from bilingual.text.invisible import hidden_characters
 
 SHORT_SYLLABLES = 2
@@ -162,5 +163,5 @@ def corpus_texts(paths: Iterable[str | Path]) -> list[str]:
         path = Path(path)
         files = sorted(path.rglob("*.ko.txt")) if path.is_dir() else [path]
         for file in files:
-            texts.append(file.read_text(encoding="utf-8", errors="replace"))
+            texts.append(read_text(file, what="corpus text", empty_ok=True))
     return texts
