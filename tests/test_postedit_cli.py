@@ -81,7 +81,7 @@ def test_apply_to_stdout_keeps_missing_final_newline(files):
     [
         ({"hyp": "Cabrino went to Fallu.\nHe said.\n"}, "3 segments and the translation 2"),
         ({"hyp": ""}, "is empty"),
-        ({"hyp": None}, "translation file not found"),
+        ({"hyp": None}, "hyp.en: no such file"),
         ({"hyp": b"abc\x00\x01\x02\x03def\x00"}, "looks binary"),
         ({"hyp": b"\x80\x81 \xfe\xff bad"}, "cannot detect the encoding"),
         ({"glossary": "korean\tenglish\n캐버노\n"}, "g.tsv"),

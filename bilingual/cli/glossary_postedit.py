@@ -1,6 +1,6 @@
 """``bilingual glossary apply`` (post-edit a translation) and ``bilingual glossary suggest``.
 
-Both commands join helper [G]'s ``glossary`` group (``bilingual.cli.glossary.glossary_app``).
+Both commands join the ``glossary`` group (``bilingual.cli.glossary.glossary_app``).
 """
 
 from __future__ import annotations
@@ -16,21 +16,11 @@ import typer
 def _read_lines(path: Path, what: str) -> tuple[list[str], bool]:
     """Lines of a one-segment-a-line file (or "-" for stdin), and whether it ended with a newline.
 
-    The encoding is detected by helper [F]'s ``bilingual.text.encoding.decode`` (UTF-8, UTF-16, CP949/EUC-KR).
+    The encoding is detected (UTF-8, UTF-16, CP949/EUC-KR) by ``bilingual.text.encoding.read_text``.
     """
-    from bilingual.text.encoding import decode
-    from bilingual.errors import InputError
+    from bilingual.text.encoding import read_text
 
-    name = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{what} must be a file, not a folder: {path}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what} file {path}: {exc.strerror}") from None
-    text = decode(data, name=f"{what} file {name}")
+    text = read_text(path, what=f"{what} file", stdin=True)
     trailing = text.endswith("\n")
     lines = text.split("\n")
     if trailing:
@@ -125,12 +115,7 @@ def suggest_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``apply`` and ``suggest`` to the ``glossary`` command group."""
-    try:
-        from bilingual.cli.glossary import glossary_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "bilingual.cli.glossary":
-            raise
-        glossary_app = typer.Typer(help="Maintain and use name glossaries.", no_args_is_help=True)
-        app.add_typer(glossary_app, name="glossary")
+    from bilingual.cli.glossary import glossary_app
+
     glossary_app.command("apply")(apply_command)
     glossary_app.command("suggest")(suggest_command)
