@@ -12,9 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from bilingual.cli.help import Typer
-
-glossary_app = Typer(
+glossary_app = typer.Typer(
     help="Maintain name glossaries (canonical TSV, CSV, TBX) and find their terms in text.",
     no_args_is_help=True,
 )
