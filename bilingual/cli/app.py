@@ -17,7 +17,9 @@ from collections.abc import Iterator
 
 import typer
 
-app = typer.Typer(
+from bilingual.cli.help import Typer
+
+app = Typer(
     name="bilingual",
     help="Translate Korean<->English news articles, keep names right with a glossary, gate quality in CI.",
     no_args_is_help=True,

@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-corpus_app = typer.Typer(help="Reference article pairs under corpora/: import, list, show.", no_args_is_help=True)
+from bilingual.cli.help import Typer
+
+corpus_app = Typer(help="Reference article pairs under corpora/: import, list, show.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -17,8 +19,11 @@ def register(app: typer.Typer) -> None:
 @corpus_app.command("import")
 def import_command(
     kind: Annotated[str, typer.Argument(help="ntrex128, wmt24pp-news, flores200 or seed.")],
-    from_dir: Annotated[Path, typer.Option("--from-dir", help="Folder holding the published files.")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="Corpus folder to write (default corpora/<name>).")] = None,
+    from_dir: Annotated[Path, typer.Option("--from-dir", metavar="FOLDER", help="Folder holding the published files.")],
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", "--out", metavar="FOLDER", help="Corpus folder to write (default corpora/<name>)."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing corpus folder.")] = False,
 ) -> None:
     """Check a published test set (line counts, article ids) and write it as a corpus folder with its licence."""

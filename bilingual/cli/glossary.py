@@ -12,7 +12,9 @@ from typing import Annotated, Optional
 
 import typer
 
-glossary_app = typer.Typer(
+from bilingual.cli.help import Typer
+
+glossary_app = Typer(
     help="Maintain name glossaries (canonical TSV, CSV, TBX) and find their terms in text.",
     no_args_is_help=True,
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-models_app = typer.Typer(
+from bilingual.cli.help import Typer
+
+models_app = Typer(
     help="Known translation models, their licences, and which are in the local Hugging Face cache.",
     no_args_is_help=False,
 )
@@ -48,7 +50,7 @@ def convert_model(
     src: str = typer.Argument(..., help="transformers checkpoint: a local folder (or a cached Hub id)"),
     out: str = typer.Argument(..., help="folder to write the CTranslate2 model into"),
     quantization: str = typer.Option(
-        "int8", "--quantization", "-q", help="weight type: int8 (fast on CPU), int8_float32, int16, float16, float32"
+        "int8", "--quantization", metavar="TYPE", help="weight type: int8 (fast on CPU), int8_float32, int16, float16, float32"
     ),
     revision: str = typer.Option(None, "--revision", help="Hub revision of SRC, when SRC is a Hub id"),
     force: bool = typer.Option(False, "--force", help="replace OUT if it is not empty"),
