@@ -4,18 +4,20 @@ A general language model asked for one translation may run on: repeat itself,
 continue with more sentences than the source has, start the next example pair,
 or answer with one of the prompt's examples. These functions find that in the
 answer text, and :func:`hold_answer` cuts or retries and records what it did
-as :class:`~bilingual.engines.base.EngineNote` s, for the engines built on
-them (:mod:`bilingual.engines.llama_cpp`, :mod:`bilingual.engines.openai`).
+as :class:`~bilingual.engines.base.EngineNote` s. :class:`PromptedEngine` is
+the base of the engines built on them (:mod:`bilingual.engines.llama_cpp`,
+:mod:`bilingual.engines.openai`), which only say how to get one answer.
 """
 
 from __future__ import annotations
 
+import abc
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bilingual.engines.base import EngineNote, Translation
-from bilingual.engines.prompts import PromptStyle
+from bilingual.engines.base import Engine, EngineNote, GenerationOptions, Translation
+from bilingual.engines.prompts import EXAMPLES, PromptStyle
 
 Examples = Sequence[tuple[str, str]]
 # One request to the model: (prompt examples, min_tokens) -> (raw answer, whether it hit the token limit).
@@ -206,3 +208,45 @@ def hold_answer(
     if looks_untranslated(cleaned.text, target_lang):
         notes.append(EngineNote("untranslated", "the answer is mostly Hangul", raw))
     return Translation(cleaned.text, tuple(notes))
+
+
+class PromptedEngine(Engine):
+    """An engine that asks a general language model for each segment's translation on its own.
+
+    A subclass sets ``prompt_style`` (and may change ``examples`` or
+    ``answer_tokens``) and implements :meth:`_complete`, one request to its
+    model. Each segment's answer may take ``answer_tokens`` tokens, by default
+    3 x the segment's tokens + 24 (at least 8), never more than ``max_length``
+    of the :class:`~bilingual.engines.base.GenerationOptions`; it is held to its
+    segment by :func:`hold_answer`. Segments are translated one after another;
+    a subclass may override :meth:`_translate` to run :meth:`_translate_one`
+    concurrently.
+    """
+
+    prompt_style: PromptStyle = "few-shot"
+    examples: tuple[tuple[str, str], ...] = EXAMPLES
+    answer_tokens: int | None = None
+
+    @abc.abstractmethod
+    def _complete(self, text: str, examples: Examples, *, max_tokens: int, min_tokens: int) -> tuple[str, bool]:
+        """The model's raw answer for ``text`` prompted with ``examples``, and whether it stopped at
+        ``max_tokens``; ``min_tokens`` > 0 asks it not to end before that many tokens."""
+
+    def _translate(self, texts: list[str], options: GenerationOptions) -> list[Translation]:
+        return [self._translate_one(text, n, options) for text, n in zip(texts, self.count_tokens(texts), strict=True)]
+
+    def _translate_one(self, text: str, n_tokens: int, options: GenerationOptions) -> Translation:
+        max_tokens = min(options.max_length, self.answer_tokens or max(8, 3 * n_tokens + 24))
+
+        def complete(examples: Examples, min_tokens: int) -> tuple[str, bool]:
+            return self._complete(text, examples, max_tokens=max_tokens, min_tokens=min(min_tokens, max_tokens))
+
+        return hold_answer(
+            text,
+            complete,
+            examples=self.examples,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            style=self.prompt_style,
+            min_length=options.min_length,
+        )

@@ -40,8 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.engines.answers import hold_answer
-from bilingual.engines.base import Engine, GenerationOptions, Translation
+from bilingual.engines.answers import PromptedEngine
 from bilingual.engines.ctranslate2.engine import default_threads  # cores this process may use
 from bilingual.engines.prompts import (
     EXAMPLES,
@@ -103,8 +102,9 @@ class _BanUntil:
 
 
 # --------------------------------------------------------------------------- engine
-class LlamaCppEngine(Engine):
-    """The :class:`~bilingual.engines.base.Engine` protocol on a llama.cpp ``Llama`` object.
+class LlamaCppEngine(PromptedEngine):
+    """A :class:`~bilingual.engines.answers.PromptedEngine` on a llama.cpp ``Llama`` object, one
+    segment after another (llama.cpp reuses the cached prompt prefix).
 
     ``llm`` needs only ``tokenize``, ``create_completion``, ``token_eos``,
     ``token_bos``, ``n_ctx`` and ``metadata``, so tests can pass a fake.
@@ -154,7 +154,7 @@ class LlamaCppEngine(Engine):
     def stop_strings(self) -> list[str]:
         return stop_strings(self.prompt_style, self.source_lang, self.target_lang)
 
-    # --- Engine protocol ---------------------------------------------------
+    # --- Engine contract ---------------------------------------------------
     def max_input_tokens(self) -> int:
         # prompt + segment + an answer of up to 3x the segment must fit in the context
         room = (self._llm.n_ctx() - self._overhead - 32) // 4
@@ -163,32 +163,13 @@ class LlamaCppEngine(Engine):
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(self._tokenize(text)) for text in texts]
 
-    def _translate(self, texts: list[str], options: GenerationOptions) -> list[Translation]:
-        """Translate each segment on its own (llama.cpp reuses the cached prompt prefix)."""
-        return [self._translate_one(text, n, options) for text, n in zip(texts, self.count_tokens(texts), strict=True)]
-
-    def _translate_one(self, text: str, n_tokens: int, options: GenerationOptions) -> Translation:
-        max_tokens = max(8, min(options.max_length, 3 * n_tokens + 24))
-
-        def complete(examples: Sequence[tuple[str, str]], min_tokens: int) -> tuple[str, bool]:
-            return self._complete(text, max_tokens, ban_first=min_tokens, examples=examples)
-
-        return hold_answer(
-            text,
-            complete,
-            examples=self.examples,
-            source_lang=self.source_lang,
-            target_lang=self.target_lang,
-            style=self.prompt_style,
-            min_length=options.min_length,
-        )
-
     def _complete(
-        self, text: str, max_tokens: int, *, ban_first: int, examples: Sequence[tuple[str, str]] | None = None
+        self, text: str, examples: Sequence[tuple[str, str]], *, max_tokens: int, min_tokens: int
     ) -> tuple[str, bool]:
+        """One greedy answer; ``min_tokens`` bans the end-of-line and end-of-text tokens for that many tokens."""
         kwargs = {}
-        if ban_first > 0 and self._banned:
-            kwargs["logits_processor"] = _BanUntil(self._banned, ban_first)
+        if min_tokens > 0 and self._banned:
+            kwargs["logits_processor"] = _BanUntil(self._banned, min_tokens)
         try:
             result = self._llm.create_completion(
                 self.build_prompt(text, examples),
