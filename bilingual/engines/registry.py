@@ -55,6 +55,7 @@ class EngineSpec:
 ENGINES: tuple[EngineSpec, ...] = (
     EngineSpec("ctranslate2", "bilingual.engines.ctranslate2.engine", "CTranslate2Options"),
     EngineSpec("llama-cpp", "bilingual.engines.llama_cpp", "LlamaCppOptions"),
+    EngineSpec("openai", "bilingual.engines.openai", "OpenAIOptions"),
     EngineSpec("transformers", "bilingual.engines.transformers", "TransformersOptions"),
 )
 ENGINE_NAMES: tuple[str, ...] = tuple(spec.name for spec in ENGINES)
