@@ -110,3 +110,25 @@ def test_convert_errors_are_one_clear_line(tmp_path):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "no config.json" in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("quiet", [False, True], ids=["shown", "quiet"])
+def test_ignored_generation_setting_is_one_warning_line(converted, tmp_path, quiet):
+    """The tiny checkpoint's generation_config.json sets exponential_decay_length_penalty, which CTranslate2
+    cannot apply: a real `bilingual translate` says so in one line (none with -q) and still translates."""
+    config = json.loads((converted / "generation_config.json").read_text(encoding="utf-8"))
+    assert config.get("exponential_decay_length_penalty")
+    src = tmp_path / "a.txt"
+    src.write_text("서울에 비가 온다.\n\n서울시는 요금을 올린다.\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    done = cli("translate", str(src), "-m", str(converted), "-o", str(out), "--max-length", "10",
+               "--engine-option", "workers=1", *(["-q"] if quiet else []))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").strip()
+    if quiet:
+        assert done.stderr == ""
+        return
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"warning: {converted}: generation_config.json sets exponential_decay_length_penalty")
+    assert "EngineOptionWarning" not in done.stderr and "warnings.warn" not in done.stderr
