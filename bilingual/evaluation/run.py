@@ -101,7 +101,7 @@ def _read_folder(folder: Path, corpus: Corpus, source_lang: str, target_lang: st
         found = next((folder / n for n in names if (folder / n).is_file()), None)
         if found is None:
             raise InputError(f"{folder} has no file for article {article.id} (looked for {', '.join(names)})")
-        segments, _ = split_paragraphs(read_text(found, what="hypothesis", empty_ok=True))
+        segments, _ = split_paragraphs(read_text(found, what="hypothesis"))
         if len(segments) != len(article):
             raise InputError(
                 f"article {article.id}: {found.name} has {len(segments)} segments, the corpus has {len(article)}"

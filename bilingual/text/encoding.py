@@ -198,13 +198,13 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str) -> Deco
     if surrogate is not None:  # UTF-8 up to a surrogate encoded as UTF-8 (WTF-8, surrogateescape)
         raise InputError(
             f"{name}: cannot decode as UTF-8: a lone surrogate U+{surrogate:04X} at byte offset "
-            f"{failures[0][1].start}; pass the encoding explicitly (--encoding) if it is not UTF-8"
+            f"{failures[0][1].start}"
         )
     # the candidate that got furthest points at the byte most likely to be damaged
     codec, err = max(failures, key=lambda f: f[1].start)
     raise InputError(
         f"{name}: cannot detect the encoding: invalid byte 0x{data[err.start]:02x} at offset "
-        f"{err.start} (as {codec}; tried UTF-8, EUC-KR and CP949); pass the encoding explicitly (--encoding)"
+        f"{err.start} (as {codec}; tried UTF-8, EUC-KR and CP949); save it as UTF-8 (translate also takes --encoding)"
     )
 
 
