@@ -6,7 +6,8 @@ may carry particles and endings (경기도는, 경기도에서는), be a compoun
 same syllables (한국어 is the Korean language, not Korea). :func:`rest_is_particles`
 checks the hand-made particle grammar, :func:`rest_is_compound` a list of
 compound heads, and :func:`kiwi_boundary` asks the kiwipiepy morphological
-analyser whether the word really has a morpheme boundary after the term.
+analyser whether the word really has a morpheme boundary after the term, and
+not the rest of a longer name (한국 in 한국산업기술대학 is not Korea).
 """
 
 from __future__ import annotations
@@ -108,7 +109,26 @@ def kiwi_boundary(word: str, at: int) -> bool:
     tag, size = following
     if tag.startswith(("J", "E", "VCP")):
         return True
-    return tag.startswith(("NN", "SL", "SN")) and size >= 2
+    return tag.startswith(("NN", "SL", "SN")) and size >= 2 and not kiwi_longer_name(word, at)
+
+
+def kiwi_longer_name(word: str, at: int) -> bool:
+    """Does ``word`` go on from offset ``at`` as the rest of a longer name: a proper noun next,
+    or two or more nouns before any particle or ending (한국|산업|기술|대학은, 러시아|과학|아카데미)?
+
+    One common noun after a place is a compound about the place (한국|사회, 러시아|연방,
+    모스크바|대학교); a chain of nouns glued to it is the name of something else.
+    """
+    nouns = 0
+    for start, _end, tag in kiwi_tokens(word):
+        if start < at:
+            continue
+        if tag == "NNP" and start == at:
+            return True
+        if not tag.startswith(("NNG", "NNP")):
+            break
+        nouns += 1
+    return nouns >= 2
 
 
 def kiwi_noun_span(word: str, start: int, end: int) -> bool:

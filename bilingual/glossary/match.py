@@ -22,7 +22,9 @@ A candidate is accepted when
 * in English the next character is not a letter or digit (a possessive 's may follow);
 * in Korean the rest of the word is empty, a sequence of particles/endings, a
   compound head (지사, 민, 청, 산, 행 …), the start of another term, or — when
-  all of these fail — kiwipiepy puts a morpheme boundary right after the term.
+  all of these fail — kiwipiepy puts a morpheme boundary right after the term and
+  the word does not go on as a longer name (a proper noun, or a chain of two or
+  more nouns: 한국 is not matched in 한국산업기술대학은, but is in 한국사회의).
 """
 
 from __future__ import annotations
@@ -288,11 +290,12 @@ class Matcher:
         if self.method == "particles":
             return korean.rest_is_particles(rest)
         if self.method == "kiwi":
+            word = text[w_start:w_end]
+            if korean.kiwi_longer_name(word, end - w_start):
+                return False
             if w_start > start:  # a term over several words: judge its last word
-                return korean.kiwi_noun_span(text[w_start:w_end], 0, end - w_start) or korean.kiwi_boundary(
-                    text[w_start:w_end], end - w_start
-                )
-            return korean.kiwi_noun_span(text[w_start:w_end], start - w_start, end - w_start)
+                return korean.kiwi_noun_span(word, 0, end - w_start) or korean.kiwi_boundary(word, end - w_start)
+            return korean.kiwi_noun_span(word, start - w_start, end - w_start)
         if rest == "" or korean.rest_is_particles(rest) or korean.rest_is_compound(rest):
             return True
         if self._starts_term(rest):
