@@ -1,8 +1,9 @@
 """A plain-text file with one sentence a line comes back with one translation a line.
 
-Measured on the corpora the project ships (NTREX-128 and FLORES-200 devtest,
-both sides), through ``bilingual translate`` with a tiny model; and the rule
-itself (``line_continues``) as a table.
+Checked on the corpora the project ships (NTREX-128 and FLORES-200 devtest,
+both sides: every line that does not end a sentence, with the line after it,
+and every 10th line), through ``bilingual translate`` with a tiny model; and
+the rule itself (``line_continues``) as a table.
 """
 
 from __future__ import annotations
@@ -64,10 +65,20 @@ def test_a_byline_glued_to_the_text_after_it_is_a_block_of_its_own():
     assert ("paragraph", "경기도는 밝혔다.") in kinds
 
 
+def _risky_sample(lines: list[str]) -> list[str]:
+    """Every line that does not end a sentence with the line after it, and every 10th
+    line, in corpus order (the whole sets: eval/scripts/lines_in_lines_out.py)."""
+    keep = {i for i in range(0, len(lines), 10)}
+    for i, line in enumerate(lines[:-1]):
+        if not line.rstrip() or line.rstrip()[-1] not in ".!?\"'”’)":
+            keep.update((i, i + 1))
+    return [lines[i] for i in sorted(keep)]
+
+
 @pytest.mark.parametrize("corpus", ["ntrex128", "flores200-devtest"])
 @pytest.mark.parametrize("source_lang", ["ko", "en"])
 def test_lines_in_equal_lines_out(corpus, source_lang, tiny_marian_ko_en, tiny_marian_en_ko, tmp_path: Path):
-    lines = load_corpus(corpus).side(source_lang)
+    lines = _risky_sample(load_corpus(corpus).side(source_lang))
     source = tmp_path / f"{corpus}.{source_lang}.txt"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     model = tiny_marian_ko_en if source_lang == "ko" else tiny_marian_en_ko
