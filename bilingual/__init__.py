@@ -40,6 +40,8 @@ _API: dict[str, str] = {
     # translation
     "Translator": "bilingual.translation.pipeline",
     "TranslationResult": "bilingual.translation.pipeline",
+    "translate_files": "bilingual.translation.files",
+    "FilesResult": "bilingual.translation.files",
     "GenerationOptions": "bilingual.engines.base",
     "Engine": "bilingual.engines.base",
     "load_engine": "bilingual.engines",
@@ -52,6 +54,11 @@ _API: dict[str, str] = {
     # corpora and evaluation
     "load_corpus": "bilingual.corpus.folder",
     "evaluate_run": "bilingual.evaluation.run",
+    "EvalJob": "bilingual.evaluation.jobs",
+    "EvalResults": "bilingual.evaluation.jobs",
+    "build_jobs": "bilingual.evaluation.jobs",
+    "run_jobs": "bilingual.evaluation.jobs",
+    "run_gate": "bilingual.evaluation.jobs",
     "load_gate": "bilingual.evaluation.gate",
     # languages
     "LANGUAGES": "bilingual.text.language",
