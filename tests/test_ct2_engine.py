@@ -318,3 +318,64 @@ def test_folder_converted_without_metadata_still_loads(converted, tmp_path):
     assert len(engine.translate_texts(["서울에 비가 온다."], GenerationOptions(beams=1, max_length=5))) == 1
     meta = json.loads((converted["marian-ko-en"] / "bilingual.json").read_text())
     assert meta["model_bin_bytes"] == (folder / "model.bin").stat().st_size
+
+
+# --- generation_config.json ----------------------------------------------------------------
+SEED_KO = sorted((Path(__file__).parents[1] / "corpora" / "seed" / "articles").glob("*.ko.txt"))[0]
+
+
+def test_greedy_float32_translates_the_seed_article_exactly_like_transformers(converted, checkpoints):
+    from bilingual.translation.pipeline import Translator
+
+    # the tiny model without its exponential length decay, which has no CTranslate2 equivalent
+    checkpoint, folder = checkpoints["marian-ko-en"], converted["marian-ko-en"]
+    paragraphs = [p for p in SEED_KO.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    outputs = {}
+    for name, model in (("transformers", checkpoint), ("ctranslate2", folder)):
+        engine = load_engine(str(model), source_lang="ko", target_lang="en", engine=name, compute_type="float32")
+        outputs[name] = "\n\n".join(Translator(engine, options=GenerationOptions(beams=1)).translate_texts(paragraphs))
+    assert len(outputs["ctranslate2"]) > 2000  # long enough to reach the decoder's position limit
+    assert outputs["ctranslate2"] == outputs["transformers"]
+
+
+VOCAB = ("</s>", "<unk>", "▁a", "▁b", "<pad>")
+
+
+@pytest.mark.parametrize(
+    ("config", "options", "min_tokens", "not_applied"),
+    [
+        ({}, {"length_penalty": 1.0, "repetition_penalty": 1.0, "no_repeat_ngram_size": 0}, 0, ()),
+        ({"length_penalty": 0.6, "repetition_penalty": 1.2, "no_repeat_ngram_size": 3},
+         {"length_penalty": 0.6, "repetition_penalty": 1.2, "no_repeat_ngram_size": 3}, 0, ()),
+        ({"bad_words_ids": [[4], [2, 3]], "suppress_tokens": [1]},
+         {"suppress_sequences": [["<pad>"], ["▁a", "▁b"], ["<unk>"]]}, 0, ()),
+        ({"eos_token_id": 0}, {}, 0, ()),
+        ({"eos_token_id": [0, 3]}, {"end_token": ["</s>", "▁b"]}, 0, ()),
+        ({"min_length": 5}, {}, 4, ()),
+        ({"min_new_tokens": 6}, {}, 6, ()),
+        ({"exponential_decay_length_penalty": [3, 1.5], "renormalize_logits": True, "max_new_tokens": 9,
+          "encoder_repetition_penalty": 1.0}, {}, 0,
+         ("exponential_decay_length_penalty", "renormalize_logits", "max_new_tokens")),
+        ({"bad_words_ids": [[99]]}, {}, 0, ()),  # not in the vocabulary: never generated
+    ],
+)  # fmt: skip
+def test_generation_config_settings_map_to_ctranslate2_options(config, options, min_tokens, not_applied):
+    from bilingual.engines.ctranslate2.generation import read_generation_settings
+
+    settings = read_generation_settings(config, VOCAB)
+    assert settings.search_options().items() >= options.items()
+    assert settings.min_tokens(0) == min_tokens and settings.not_applied == not_applied
+
+
+def test_settings_ctranslate2_cannot_apply_are_named_in_a_warning(tiny_marian_ko_en, converted):
+    from bilingual.errors import EngineOptionWarning
+
+    folder = converted["marian-ko-en"].parent / "with-decay"
+    shutil.copytree(converted["marian-ko-en"], folder)
+    shutil.copy(tiny_marian_ko_en / "generation_config.json", folder / "generation_config.json")
+    with pytest.warns(EngineOptionWarning) as caught:
+        load_engine(str(folder), source_lang="ko", target_lang="en")
+    [warning] = caught
+    assert "generation_config.json sets exponential_decay_length_penalty, which CTranslate2 does not apply" in str(
+        warning.message
+    )

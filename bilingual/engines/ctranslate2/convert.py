@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bilingual.engines.ctranslate2.engine import METADATA_FILE, MODEL_FILE, _LANG_ALIASES
+from bilingual.engines.ctranslate2.layout import LANG_ALIASES, METADATA_FILE, MODEL_FILE
 from bilingual.errors import BilingualError, ConversionError, InputError, ModelUnavailableError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
@@ -200,8 +200,8 @@ def _write_metadata(folder: Path, *, src: str, revision: str | None, quantizatio
         architecture = "nllb"
     source_lang = target_lang = None
     if model_type == "marian":
-        source_lang = _LANG_ALIASES.get(str(tokenizer_config.get("source_lang", "")).lower())
-        target_lang = _LANG_ALIASES.get(str(tokenizer_config.get("target_lang", "")).lower())
+        source_lang = LANG_ALIASES.get(str(tokenizer_config.get("source_lang", "")).lower())
+        target_lang = LANG_ALIASES.get(str(tokenizer_config.get("target_lang", "")).lower())
     max_input = tokenizer_config.get("model_max_length")
     positions = config.get("max_position_embeddings")
     if not isinstance(max_input, int) or max_input > 100_000:
@@ -220,6 +220,7 @@ def _write_metadata(folder: Path, *, src: str, revision: str | None, quantizatio
         "target_lang": target_lang,
         "max_input_tokens": max_input,
         "forced_eos": forced_eos is not None,
+        "decoder_positions": positions if isinstance(positions, int) else None,
         "model_bin_bytes": (folder / MODEL_FILE).stat().st_size,
         "ctranslate2_version": ct2.__version__,
         "transformers_version": transformers.__version__,

@@ -16,7 +16,6 @@ Supported layouts:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import warnings
@@ -24,30 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.engines.base import Engine, GenerationOptions, Translation, checked_texts
+from bilingual.engines.ctranslate2.layout import LANG_ALIASES, ModelLayout, is_ctranslate2_model, read_layout
 from bilingual.errors import EngineError, EngineOptionWarning, InputError, ModelUnavailableError
 from bilingual.text.language import check_direction
 
-MODEL_FILE = "model.bin"
-METADATA_FILE = "bilingual.json"  # written by bilingual.engines.ctranslate2.convert
 COMPUTE_TYPES = ("int8", "int8_float32", "float32", "float16")
 DEVICES = ("cpu", "cuda")
-DEFAULT_MAX_INPUT_TOKENS = 512
 # Parallel CTranslate2 workers (inter_threads) by default; see CTranslate2Options.
 DEFAULT_WORKERS = 1
 
 # Language tokens of the multilingual checkpoints, per project language code.
 _M2M100_CODES = {"ko": "__ko__", "en": "__en__"}
 _NLLB_CODES = {"ko": "kor_Hang", "en": "eng_Latn"}
-# Marian tokenizer_config language names seen on the Hub ("ko", "kor", "kor_Hang", ...)
+# Marian target-language tokens of multi-target models
 _MARIAN_TARGET_TOKENS = {"ko": (">>kor<<", ">>kor_Hang<<"), "en": (">>eng<<",)}
-_LANG_ALIASES = {"ko": "ko", "kor": "ko", "kor_hang": "ko", "en": "en", "eng": "en", "eng_latn": "en"}
-
-_CONVERT_HINT = "convert a transformers checkpoint with `bilingual models convert SRC OUT --quantization int8`"
-
-
-def is_ctranslate2_model(path: str | Path) -> bool:
-    """True when ``path`` is a folder holding CTranslate2's ``model.bin``."""
-    return Path(path, MODEL_FILE).is_file()
 
 
 def default_threads() -> int:
@@ -58,145 +47,8 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
-class ModelLayout:
-    """What the engine needs to know about a converted folder."""
-
-    architecture: str  # "marian" | "m2m100" | "nllb"
-    source_spm: Path
-    target_spm: Path
-    vocabulary: tuple[str, ...]
-    source_lang: str | None  # fixed direction of a Marian model, when known
-    target_lang: str | None
-    max_input_tokens: int
-    forced_eos: bool  # transformers forces </s> as the last token at max length
-    search: tuple[tuple[str, float], ...] = ()  # CTranslate2 options from generation_config.json
-    not_applied: tuple[str, ...] = ()  # generation_config.json settings CTranslate2 cannot apply
-
-
-def read_layout(path: Path) -> ModelLayout:
-    """Check a converted folder and describe it; ModelUnavailableError when broken."""
-    if not path.is_dir():
-        raise ModelUnavailableError(f"CTranslate2 model folder {path} does not exist; {_CONVERT_HINT}")
-    model_bin = path / MODEL_FILE
-    if not model_bin.is_file():
-        raise ModelUnavailableError(f"{path} is not a CTranslate2 model folder (no {MODEL_FILE}); {_CONVERT_HINT}")
-    metadata = _read_json(path / METADATA_FILE) if (path / METADATA_FILE).is_file() else {}
-    if not isinstance(metadata, dict):
-        raise ModelUnavailableError(f"{path / METADATA_FILE} is not a JSON object; convert the model again")
-    expected_size = metadata.get("model_bin_bytes")
-    if isinstance(expected_size, int) and model_bin.stat().st_size != expected_size:
-        raise ModelUnavailableError(
-            f"{model_bin} has {model_bin.stat().st_size} bytes but the conversion wrote {expected_size}: "
-            "the folder is incomplete or corrupted; convert the model again"
-        )
-    if not (path / "config.json").is_file():
-        raise ModelUnavailableError(f"CTranslate2 model folder {path} has no config.json; convert the model again")
-    _read_json(path / "config.json")
-    vocabulary = _read_vocabulary(path)
-
-    if (path / "source.spm").is_file() or (path / "target.spm").is_file():
-        architecture = "marian"
-        source_spm, target_spm = path / "source.spm", path / "target.spm"
-    elif (path / "sentencepiece.bpe.model").is_file():
-        source_spm = target_spm = path / "sentencepiece.bpe.model"
-        vocab_set = set(vocabulary)
-        if "__en__" in vocab_set:
-            architecture = "m2m100"
-        elif "eng_Latn" in vocab_set:
-            architecture = "nllb"
-        else:
-            raise ModelUnavailableError(
-                f"{path}: sentencepiece.bpe.model found but the vocabulary has neither M2M100 (__en__) "
-                "nor NLLB (eng_Latn) language tokens"
-            )
-    else:
-        raise ModelUnavailableError(
-            f"CTranslate2 model folder {path} has no SentencePiece files (source.spm/target.spm or "
-            "sentencepiece.bpe.model); convert it with `bilingual models convert`, which copies them"
-        )
-    for spm_file in (source_spm, target_spm):
-        if not spm_file.is_file():
-            raise ModelUnavailableError(f"CTranslate2 model folder {path} has no {spm_file.name}; convert the model again")
-
-    source_lang, target_lang = metadata.get("source_lang"), metadata.get("target_lang")
-    tokenizer_config: dict = {}
-    if (path / "tokenizer_config.json").is_file():
-        loaded = _read_json(path / "tokenizer_config.json")
-        tokenizer_config = loaded if isinstance(loaded, dict) else {}
-    if architecture == "marian" and source_lang is None:
-        source_lang = _LANG_ALIASES.get(str(tokenizer_config.get("source_lang", "")).lower())
-        target_lang = _LANG_ALIASES.get(str(tokenizer_config.get("target_lang", "")).lower())
-    search, not_applied = _generation_settings(path)
-    max_input = metadata.get("max_input_tokens") or tokenizer_config.get("model_max_length")
-    if not isinstance(max_input, int) or not 0 < max_input < 1_000_000:
-        max_input = DEFAULT_MAX_INPUT_TOKENS
-    return ModelLayout(
-        architecture=architecture,
-        source_spm=source_spm,
-        target_spm=target_spm,
-        vocabulary=vocabulary,
-        source_lang=source_lang if architecture == "marian" else None,
-        target_lang=target_lang if architecture == "marian" else None,
-        max_input_tokens=max_input,
-        forced_eos=bool(metadata.get("forced_eos", False)),
-        search=search,
-        not_applied=not_applied,
-    )
-
-
-# generation_config.json keys transformers applies by default, and their CTranslate2 option
-_GENERATION_OPTIONS = {"length_penalty": "length_penalty", "repetition_penalty": "repetition_penalty",
-                       "no_repeat_ngram_size": "no_repeat_ngram_size"}
-_GENERATION_IGNORED = ("exponential_decay_length_penalty", "encoder_repetition_penalty", "renormalize_logits")
-
-
-def _generation_settings(path: Path) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
-    """Search options of the checkpoint's generation_config.json that CTranslate2 can (or cannot) apply."""
-    if not (path / "generation_config.json").is_file():
-        return (), ()
-    config = _read_json(path / "generation_config.json")
-    if not isinstance(config, dict):
-        return (), ()
-    search = tuple(
-        (option, config[key])
-        for key, option in _GENERATION_OPTIONS.items()
-        if isinstance(config.get(key), (int, float)) and not isinstance(config.get(key), bool)
-    )
-    not_applied = tuple(key for key in _GENERATION_IGNORED if config.get(key) not in (None, False))
-    return search, not_applied
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelUnavailableError(
-            f"cannot read {path} ({exc.__class__.__name__}): the model folder is incomplete or corrupted; "
-            "convert the model again"
-        ) from None
-
-
-def _read_vocabulary(path: Path) -> tuple[str, ...]:
-    for name in ("shared_vocabulary.json", "source_vocabulary.json"):
-        if (path / name).is_file():
-            tokens = _read_json(path / name)
-            if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) for t in tokens):
-                raise ModelUnavailableError(f"{path / name} is not a list of tokens; convert the model again")
-            return tuple(tokens)
-    for name in ("shared_vocabulary.txt", "source_vocabulary.txt"):
-        if (path / name).is_file():
-            try:
-                return tuple(path.joinpath(name).read_text(encoding="utf-8").splitlines())
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ModelUnavailableError(f"cannot read {path / name} ({exc.__class__.__name__})") from None
-    raise ModelUnavailableError(
-        f"CTranslate2 model folder {path} has no vocabulary file (shared_vocabulary.json); convert the model again"
-    )
-
-
 def _normalise_lang(lang: str) -> str:
-    code = _LANG_ALIASES.get(lang.lower())
+    code = LANG_ALIASES.get(lang.lower())
     if code is None:
         raise InputError(f"unsupported language {lang!r}; expected 'ko' or 'en'")
     return code
@@ -323,10 +175,13 @@ class CTranslate2Engine(Engine):
 
     def _decode(self, texts: list[str], options: GenerationOptions) -> list[list[str]]:
         source = [self.tokenize(text) for text in texts]
-        # transformers spends the last position on a forced </s> when the model forces it
-        max_length = options.max_length - 1 if self.layout.forced_eos else options.max_length
-        max_length = max(1, max_length)
         skip = 1 if self._target_prefix else 0
+        # as in transformers: never past the decoder's position table (less its start token and the
+        # language token), and the last position spent on a forced </s> when the model forces it
+        max_length = min(options.max_length, self.layout.decoder_positions - 1 - skip)
+        max_length = max(1, max_length - 1 if self.layout.forced_eos else max_length)
+        generation = self.layout.generation
+        min_length = options.min_length or generation.min_tokens(skip)  # transformers: the config's when none is asked
         extra = {}
         per_worker = -(-len(texts) // self.workers)  # ceil: one sub-batch per worker, run in parallel
         if len(texts) > 1 and (self.workers > 1 or len(texts) > options.batch_size):
@@ -338,9 +193,9 @@ class CTranslate2Engine(Engine):
                 beam_size=options.beams,
                 # CTranslate2 counts the forced target language token in both lengths
                 max_decoding_length=max_length + skip,
-                min_decoding_length=min(options.min_length, max_length) + skip,
+                min_decoding_length=min(min_length, max_length) + skip,
                 max_input_length=0,  # never truncate: the pipeline splits over-long segments
-                **dict(self.layout.search),
+                **generation.search_options(),
                 **extra,
             )
         except (RuntimeError, ValueError) as exc:
@@ -423,9 +278,9 @@ def load(
         from bilingual.models.registry import warn_licence_once
 
         warn_licence_once(str(path), None, config={"tokenizer_class": "nllb"})
-    if layout.not_applied:
+    if layout.generation.not_applied:
         warnings.warn(
-            f"{path}: generation_config.json sets {', '.join(layout.not_applied)}, which CTranslate2 does not "
+            f"{path}: generation_config.json sets {', '.join(layout.generation.not_applied)}, which CTranslate2 does not "
             "apply; outputs may differ from the transformers engine",
             EngineOptionWarning,
             stacklevel=2,
