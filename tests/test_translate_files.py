@@ -72,7 +72,7 @@ def test_progress_and_glossary_callbacks(loads, article, tmp_path):
     )  # fmt: skip
     assert len(seen) == 1 and [t.english for t in seen[0].terms] == ["Seoul City"]
     assert progress and progress[-1] == (2, 2)
-    assert [e.source for s in done.translation.segments for e in s.terms] == ["서울시"]
+    assert [e.source for s in done.translation.segments for e in s.terms if e.is_term] == ["서울시"]
 
 
 def test_report_is_written_with_missing_folders(loads, article, tmp_path):
@@ -90,7 +90,8 @@ def test_strict_miss_writes_the_report_but_no_output(loads, article, tmp_path, m
     def miss(self, prepared, output):
         text, found = original(self, prepared, output)
         for event in found:
-            event.status = "missed"
+            if event.is_term:
+                event.status = "missed"
         return text, found
 
     monkeypatch.setattr(Enforcer, "finish", miss)

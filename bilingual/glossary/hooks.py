@@ -10,12 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-TermStatus = Literal["applied", "repaired", "missed"]
+TermStatus = Literal["applied", "repaired", "missed", "hangul-left", "unknown-name"]
+
+# What happened to a glossary term of the source: each such event is one term occurrence.
+TERM_STATUSES: tuple[str, ...] = ("applied", "repaired", "missed")
+# Reports about the segment that are not glossary terms: Hangul still in an English
+# output ("hangul-left"), a proper noun of the source that no glossary term covers
+# ("unknown-name"). They never count as terms found, applied or missed.
+NOTICE_STATUSES: tuple[str, ...] = ("hangul-left", "unknown-name")
 
 
 @dataclass
 class TermEvent:
-    """What happened to one glossary term found in one source segment."""
+    """What happened to one glossary term found in one source segment, or a notice about the
+    segment (``status`` in ``NOTICE_STATUSES``; ``is_term`` is False).
+
+    ``hangul-left``: ``matched`` is the Hangul left in the English output (``start``/``end``
+    its place in the source when the source has it, else -1). ``unknown-name``: ``source``
+    and ``matched`` are the proper noun, ``start``/``end`` its place in the source, ``target``
+    is empty.
+    """
 
     source: str  # canonical source-language term
     target: str  # the glossary's target-language term
@@ -24,6 +38,11 @@ class TermEvent:
     start: int = -1  # character offsets of the match in the source segment
     end: int = -1
     detail: str = ""  # e.g. which wrong rendering was replaced
+
+    @property
+    def is_term(self) -> bool:
+        """Is this event about a glossary term (applied, repaired or missed)?"""
+        return self.status in TERM_STATUSES
 
 
 @dataclass

@@ -131,6 +131,29 @@ def kiwi_longer_name(word: str, at: int) -> bool:
     return nouns >= 2
 
 
+_NAME_JOINERS = frozenset(" -\u00b7\u2010\u2011")  # space, hyphen, middle dot (한-러, 알료신 알렉세이)
+
+
+def proper_nouns(text: str) -> list[tuple[int, int]]:
+    """Spans of the proper nouns (kiwipiepy NNP) of ``text``; neighbours joined by one space, a
+    hyphen or a middle dot are one span (알료신 알렉세이, 한-러). A lone one-syllable proper
+    noun is left out: the analyser tags many single syllables NNP (김 as a family name, 한)."""
+    spans: list[tuple[int, int, int]] = []  # (start, end, number of tokens)
+    for token in kiwi().tokenize(text):
+        if token.tag != "NNP":
+            continue
+        start, end = token.start, token.start + token.len
+        if spans and _joined(text, spans[-1][1], start):
+            spans[-1] = (spans[-1][0], end, spans[-1][2] + 1)
+        else:
+            spans.append((start, end, 1))
+    return [(start, end) for start, end, count in spans if count > 1 or end - start > 1]
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    return 0 <= start - end <= 1 and all(ch in _NAME_JOINERS for ch in text[end:start])
+
+
 def kiwi_noun_span(word: str, start: int, end: int) -> bool:
     """Is ``word[start:end]`` made of whole morphemes, the first of them a noun or foreign word?
     (The analyser-alone method of ``eval/scripts/glossary_match_accuracy.py``.)"""
