@@ -1,15 +1,29 @@
 """JSON Lines: one article per line, ``{"id": ..., "title": "...", "body": "..."}``.
 
 The title is parsed as a headline, the body as plain-text paragraphs separated
-by blank lines. Every other key is kept untouched and in order. An article with
-no translation is written back as its original line, byte for byte; a
-translated one is re-serialised (UTF-8, not ASCII-escaped) with ``title`` and
-``body`` replaced and ``id`` kept.
+by blank lines. A translated line is the original line with only the JSON text
+of the translated ``title`` and ``body`` strings replaced (written as UTF-8,
+not ASCII-escaped); everything else on the line comes through byte for byte:
+key order, white space, other keys, their escapes (``\\u00e9`` stays
+``\\u00e9``) and numbers as written (``1e400``, ``1.10``, a 5,000-digit
+integer). A field whose translation equals its source, a ``null`` field and an
+article with no translation keep their original text too.
+
+Refused, with one line naming the file and line: invalid JSON, a line that is
+not an object or has neither ``title`` nor ``body``, a ``title`` or ``body``
+that is not a string (or null) or that appears twice, arrays and objects
+nested more than :data:`MAX_DEPTH` deep, and a ``title`` or ``body`` holding a
+lone surrogate escape (``\\ud800``: not a character, so it can be neither
+translated nor written as UTF-8). A lone surrogate in a field that is not
+translated is kept as written.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from json.decoder import scanstring
 from typing import Any
 
 from bilingual.document import Document, render_block
@@ -18,6 +32,29 @@ from bilingual.formats.spans import line_ending, split_lines
 from bilingual.formats.text import parse_text
 
 TEXT_FIELDS = ("title", "body")
+# Most arrays and objects nested inside one another on a line (news records
+# need a handful; Python's JSON reader recurses once per level).
+MAX_DEPTH = 500
+
+
+class JsonLiteral(str):
+    """A JSON number or constant (``NaN``, ``Infinity``) kept as its source text."""
+
+
+_DECODER = json.JSONDecoder(parse_float=JsonLiteral, parse_int=JsonLiteral, parse_constant=JsonLiteral)
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One top-level ``"key": value`` of a line: the decoded value and where its JSON text is."""
+
+    value: Any
+    start: int
+    end: int
 
 
 def parse_jsonl(text: str, *, name: str = "<input>") -> list[Document]:
@@ -29,19 +66,17 @@ def parse_jsonl(text: str, *, name: str = "<input>") -> list[Document]:
         if not content.strip():
             blank += line
             continue
-        record = _load_record(content, name, lineno)
+        members = _load_members(content, f"{name}: line {lineno}")
         blocks = []
         counts = {}
         for key in TEXT_FIELDS:
-            value = record.get(key)
-            field_doc = parse_text(value or "", headline=(key == "title"))
+            member = members.get(key)
+            field_doc = parse_text(member.value if member and member.value else "", headline=(key == "title"))
             counts[key] = len(field_doc.blocks)
             blocks.extend(field_doc.blocks)
-        raw_id = record.get("id")
-        doc_id = str(raw_id) if raw_id is not None else f"{name}:{lineno}"
         meta = {
             "jsonl": {
-                "record": record,
+                "members": members,
                 "line": content,
                 "eol": line_ending(line),
                 "before": blank,
@@ -50,7 +85,7 @@ def parse_jsonl(text: str, *, name: str = "<input>") -> list[Document]:
                 "lineno": lineno,
             }
         }
-        docs.append(Document(blocks=blocks, id=doc_id, format="jsonl", meta=meta))
+        docs.append(Document(blocks=blocks, id=_doc_id(members, content, f"{name}:{lineno}"), format="jsonl", meta=meta))
         blank = ""
     if blank and docs:
         docs[-1].meta["jsonl"]["after"] = blank
@@ -63,33 +98,106 @@ def render_jsonl(doc: Document) -> str:
         body = "".join(render_block(b) for b in doc.blocks)
         record = {"id": doc.id, "title": "", "body": body}
         return json.dumps(record, ensure_ascii=False) + "\n"
-    if not any(b.translated for b in doc.blocks):
-        line = info["line"]
-    else:
-        record = dict(info["record"])
+    line = info["line"]
+    if any(b.translated for b in doc.blocks):
+        replaced: list[tuple[_Member, str]] = []
         start = 0
         for key in TEXT_FIELDS:
             count = info["blocks"][key]
-            if key in record:
-                record[key] = "".join(render_block(b) for b in doc.blocks[start : start + count])
+            member = info["members"].get(key)
+            rendered = "".join(render_block(b) for b in doc.blocks[start : start + count])
             start += count
-        line = json.dumps(record, ensure_ascii=False)
+            if member is not None and member.value is not None and rendered != member.value:
+                replaced.append((member, json.dumps(rendered, ensure_ascii=False)))
+        pieces = []
+        pos = 0
+        for member, text in sorted(replaced, key=lambda r: r[0].start):
+            pieces += [line[pos : member.start], text]
+            pos = member.end
+        line = "".join(pieces) + line[pos:]
     return info["before"] + line + info["eol"] + info["after"]
 
 
-def _load_record(content: str, name: str, lineno: int) -> dict[str, Any]:
-    where = f"{name}: line {lineno}"
+def _load_members(content: str, where: str) -> dict[str, _Member]:
+    """The line's top-level members by key (the last of a repeated key, as JSON readers do)."""
+    _check_depth(content, where)
     try:
-        record = json.loads(content)
+        record = _DECODER.decode(content)
     except json.JSONDecodeError as err:
         raise InputError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+    except RecursionError:  # only past MAX_DEPTH when the interpreter's own stack is already deep
+        raise InputError(f"{where}: arrays and objects are nested too deeply to read") from None
     if not isinstance(record, dict):
         raise InputError(f'{where}: expected a JSON object like {{"id", "title", "body"}}')
-    present = [key for key in TEXT_FIELDS if key in record]
+    members, repeated = _scan_members(content)
+    present = [key for key in TEXT_FIELDS if key in members]
     if not present:
         raise InputError(f'{where}: the object has neither "title" nor "body"')
     for key in present:
-        if record[key] is not None and not isinstance(record[key], str):
-            kind = type(record[key]).__name__
-            raise InputError(f'{where}: "{key}" must be a string, not {kind}')
-    return record
+        value = members[key].value
+        if key in repeated:
+            raise InputError(f'{where}: "{key}" appears more than once; keep one')
+        if value is None:
+            continue
+        if not isinstance(value, str) or isinstance(value, JsonLiteral):
+            raise InputError(f'{where}: "{key}" must be a string, not {_json_kind(value)}')
+        bad = _SURROGATE.search(value)
+        if bad:
+            raise InputError(
+                f'{where}: "{key}" holds a lone surrogate \\u{ord(bad.group()):04x} at character {bad.start() + 1} '
+                "(half of a UTF-16 pair, not a character); remove it or complete the pair"
+            )
+    return members
+
+
+def _check_depth(content: str, where: str) -> None:
+    """InputError when arrays and objects nest more than MAX_DEPTH deep (brackets in strings do not count)."""
+    if content.count("[") + content.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub('""', content)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise InputError(f"{where}: arrays and objects are nested more than {MAX_DEPTH} deep")
+
+
+def _scan_members(content: str) -> tuple[dict[str, _Member], set[str]]:
+    """Top-level members of a line already known to be a valid JSON object, and the keys that repeat."""
+    members: dict[str, _Member] = {}
+    repeated: set[str] = set()
+    pos = _WS.match(content).end() + 1  # past "{"
+    while True:
+        pos = _WS.match(content, pos).end()
+        if content[pos] == "}":
+            break
+        key, pos = scanstring(content, pos + 1)
+        pos = _WS.match(content, pos).end() + 1  # past ":"
+        start = _WS.match(content, pos).end()
+        value, end = _DECODER.raw_decode(content, start)
+        if key in members:
+            repeated.add(key)
+        members[key] = _Member(value, start, end)
+        pos = _WS.match(content, end).end()
+        if content[pos] != ",":
+            break
+        pos += 1
+    return members, repeated
+
+
+def _doc_id(members: dict[str, _Member], content: str, fallback: str) -> str:
+    """The record's ``id`` (a string as is, anything else as its JSON text), or ``fallback``."""
+    member = members.get("id")
+    if member is None or member.value is None:
+        return fallback
+    raw = content[member.start : member.end]
+    if isinstance(member.value, str) and not isinstance(member.value, JsonLiteral):
+        return raw[1:-1] if _SURROGATE.search(member.value) else member.value  # as escaped: it is not writable text
+    return raw
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, JsonLiteral):
+        return "a number" if value[-1:].isdigit() else f"{value}"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "an array" if isinstance(value, list) else "an object"
