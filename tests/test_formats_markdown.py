@@ -8,6 +8,7 @@ import pytest
 from formats_helpers import fake_translate, paragraphs
 
 from bilingual.document import BlockKind
+from bilingual.errors import InputError
 from bilingual.formats import parse, render
 
 ARTICLE = """\
@@ -250,3 +251,68 @@ def test_whitespace_variants_are_still_translated(text: str, expected) -> None:
     (doc,) = parse(text, "md")
     assert [(b.prefix, b.text, b.line_prefixes) for b in doc.blocks if b.translatable] == expected
     assert render(doc) == text
+
+
+def _staircase(depth: int) -> str:
+    """Quotes nested 1, 2, ... ``depth`` deep, each level one Korean line."""
+    return "".join(">" * n + f" {n}단계 인용문이다.\n" for n in range(1, depth + 1))
+
+
+def _quoted_lists(depth: int) -> str:
+    """A list nested three deep inside quotes nested ``depth`` deep, a lazy line and a blank quote line."""
+    q = "> " * depth
+    return (
+        f"{q}인용 속 첫 문단이다.\n{q}\n"
+        f"{q}- 첫 항목이다.\n{q}  - 둘째 단계 항목이다.\n{q}    1. 셋째 단계 번호 항목이다.\n{q}       이어지는 줄이다.\n"
+        f"{q}- 마지막 항목이다.\n"
+    )
+
+
+DEEP = {
+    "quotes-20": ">" * 20 + " 스무 겹 인용문 속 한국어 문장이다.\n",
+    "quotes-100": ">" * 100 + " 백 겹 인용문 속 한국어 문장이다.\n> > 둘째 줄도 있다.\n",
+    "staircase-100": _staircase(100),
+    "spaced-quotes-100": "> " * 100 + "띄어 쓴 인용 표시 백 개다.\n" + "> " * 100 + "둘째 줄이다.\n",
+    "lists-in-quotes-20": _quoted_lists(20),
+    "lists-in-quotes-100": _quoted_lists(100),
+    "lists-200-levels": "".join("  " * i + f"- {i}단계 항목\n" for i in range(100)),
+    "quotes-200": ">" * 200 + " 이백 겹이다.\n",
+}
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_deep_quotes_and_lists_are_translated(text: str) -> None:
+    (doc,) = parse(text, "md")
+    assert render(doc) == text
+    translatable = [b for b in doc.blocks if b.translatable]
+    assert "".join(b.text for b in translatable).count("다") == text.count("다")  # every Korean sentence is in a block
+    out = render(fake_translate(doc))
+    assert not re.search("[가-힣]", out)
+    assert len(out.splitlines()) == len(text.splitlines())
+    for src_line, out_line in zip(text.splitlines(), out.splitlines(), strict=True):
+        assert re.match(r"[>\s\-\d.]*", src_line).group() == re.match(r"[>\s\-\d.]*", out_line).group()
+        assert src_line.count(">") == out_line.count(">")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (">" * 201 + " 너무 깊다.\n", 1),
+        ("첫 문단.\n\n" + _staircase(250), 203),
+        ("".join("  " * i + "- 항목\n" for i in range(101)), 101),
+        ("> " * 196 + "- 항목\n" + "> " * 196 + "  - 항목\n" + "> " * 196 + "    - 항목\n", 3),
+    ],
+)
+def test_deeper_nesting_is_one_error_line(text: str, line: int) -> None:
+    with pytest.raises(InputError) as info:
+        parse(text, "md", id="deep", name="deep.md")
+    assert str(info.value) == (
+        f"deep.md: line {line}: block quotes and lists nested more than 200 levels deep (a quote is one level, a list two)"
+    )
+
+
+def test_deep_link_brackets_are_read_as_text() -> None:
+    for depth in (150, 300):
+        text = "[" * depth + "한국어 문장" + "]" * depth + "(http://x.kr)\n"
+        (doc,) = parse(text, "md")
+        assert render(doc) == text and doc.blocks[0].translatable

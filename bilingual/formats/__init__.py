@@ -62,11 +62,12 @@ def format_for_path(path: str | Path) -> str:
     return EXTENSIONS.get(Path(path).suffix.lower(), "txt")
 
 
-def parse(text: str, format: str, *, id: str | None = None) -> list[Document]:
+def parse(text: str, format: str, *, id: str | None = None, name: str | None = None) -> list[Document]:
     """Documents in ``text``: one for txt and md, one per line for jsonl.
 
-    ``id`` names the document (txt/md) or, for jsonl, the input in error
-    messages and in ids of records without an "id".
+    ``id`` names the document (txt/md) or, for jsonl, the input in ids of
+    records without an "id". ``name`` (default: ``id``) names the input in
+    error messages.
     """
     fmt = normalize_format(format)
     if fmt == "txt":
@@ -76,10 +77,10 @@ def parse(text: str, format: str, *, id: str | None = None) -> list[Document]:
     if fmt == "md":
         from bilingual.formats.markdown import parse_markdown
 
-        return [parse_markdown(text, id=id)]
+        return [parse_markdown(text, id=id, name=name)]
     from bilingual.formats.jsonl import parse_jsonl
 
-    return parse_jsonl(text, name=id or "<input>")
+    return parse_jsonl(text, name=name or id or "<input>")
 
 
 def render(doc: Document) -> str:
@@ -194,7 +195,7 @@ def _read_file(file: Path, rel: Path, fmt: str | None, encoding: str | None) -> 
     _check_has_text(text, str(file))
     file_format = fmt or format_for_path(file)
     doc_id = rel.with_suffix("").as_posix() if file_format != "jsonl" else str(file)
-    docs = parse(text, file_format, id=doc_id)
+    docs = parse(text, file_format, id=doc_id, name=str(file))
     if not docs:
         raise InputError(f"{file}: no articles in this file")
     return _tag(docs, str(file), rel.as_posix())

@@ -14,6 +14,11 @@ text are translated.
 A block whose inline text cannot be matched back to its source lines (rare:
 tab-expanded indentation) is left untranslated inside the verbatim markup
 rather than being guessed at.
+
+Block quotes and lists are read up to :data:`MAX_DEPTH` levels deep (a quote
+is one level, a list two: the list and its item); a deeper one is an
+InputError naming its line, never text left out of the translation. Link
+brackets nested deeper than that are read as text.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bilingual.document import Block, BlockKind, Document
+from bilingual.errors import InputError
 from bilingual.formats.spans import line_ending, merge_spans, split_lines, url_and_email_spans
 from bilingual.formats.text import special_kind
 
@@ -35,6 +41,11 @@ _PROTECTED_RULES = ("backticks", "link", "image", "autolink", "html_inline", "en
 _FRONT_MATTER_OPEN = re.compile(r"(?:---|\+\+\+)[ \t]*")
 _HEADING_TAIL = re.compile(r"\s*(?:#+\s*)?")
 _SPACE_TAIL = re.compile(r"\s*")
+# Container levels read (markdown-it's own default stops at 20 and silently drops
+# what is deeper). Its parser recurses about twice per block level and three
+# times per inline level, so this stays well inside Python's recursion limit.
+MAX_DEPTH = 200
+_CONTAINERS = ("blockquote_open", "list_item_open")
 
 
 @dataclass
@@ -49,8 +60,12 @@ class _Region:
     translatable: bool = True
 
 
-def parse_markdown(text: str, *, id: str | None = None) -> Document:
-    """A Document for a Markdown article; rendering it untranslated gives ``text`` back."""
+def parse_markdown(text: str, *, id: str | None = None, name: str | None = None) -> Document:
+    """A Document for a Markdown article; rendering it untranslated gives ``text`` back.
+
+    ``name`` (default: ``id``) names the input in errors.
+    """
+    where = name or id or "<input>"
     lines = split_lines(text)
     starts = [0]
     for line in lines:
@@ -69,21 +84,34 @@ def parse_markdown(text: str, *, id: str | None = None) -> Document:
     # markdown-it normalises line endings; feed it one "\n" per source line so
     # its line maps index ``lines`` directly. Front matter is blanked out.
     normalized = "".join(("" if i < front else body) + "\n" for i, body in enumerate(bodies))
-    tokens = md.parse(normalized, env)
-    regions.extend(_regions(tokens, lines, bodies, starts))
-
-    blocks = _blocks(text, regions)
-    for block in blocks:
-        if block.translatable:
-            block.protected = _protected_spans(md, block.text, env)
+    try:
+        tokens = md.parse(normalized, env)
+        _check_depth(tokens, where)
+        regions.extend(_regions(tokens, lines, bodies, starts))
+        blocks = _blocks(text, regions)
+        for block in blocks:
+            if block.translatable:
+                block.protected = _protected_spans(md, block.text, env)
+    except RecursionError:
+        raise InputError(f"{where}: Markdown nested too deeply to read (block quotes, lists or link brackets)") from None
     return Document(blocks=blocks, id=id, format="md")
+
+
+def _check_depth(tokens: list[Any], where: str) -> None:
+    """InputError for a block quote or list item past MAX_DEPTH, whose content markdown-it leaves out."""
+    for token in tokens:
+        if token.type in _CONTAINERS and token.level >= MAX_DEPTH:
+            raise InputError(
+                f"{where}: line {token.map[0] + 1}: block quotes and lists nested more than {MAX_DEPTH} levels deep "
+                "(a quote is one level, a list two)"
+            )
 
 
 @functools.cache
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_DEPTH + 1}).enable(["table", "strikethrough"])
     for name in _PROTECTED_RULES:
         rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _recording(name, rule))
