@@ -87,3 +87,10 @@ def test_layout_lists_no_missing_module():
     listed = set(re.findall(r"`(bilingual/[\w/]+\.py)`", layout))
     gone = sorted(m for m in listed if not (ROOT / m).is_file())
     assert not gone, f"docs/layout.md lists modules that do not exist: {gone}"
+
+
+def test_layout_lists_each_module_once():
+    layout = (ROOT / "docs" / "layout.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(bilingual/[\w/]+\.py)` \|", layout, flags=re.M)
+    twice = sorted({row for row in rows if rows.count(row) > 1})
+    assert not twice, f"docs/layout.md lists these modules more than once: {twice}"
