@@ -8,7 +8,10 @@ Warnings: padded or empty values,
 a Korean form shared by two terms, forbidden/deprecated rows without an
 approved row, and short Korean terms that match inside words of the corpora
 through a compound or the analyser rather than a plain particle (check them:
-지사 also means branch office, 이란성 is not Iran).
+지사 also means branch office, 이란성 is not Iran), and Korean names of the corpora
+that are near-misses of a term (another transliteration, a shorter institution head:
+블라디스라보비치 for 블라디슬라보비치, 한국산업기술대학 for 한국산업기술대학교; see
+``variants.py``), to add as the term's ``korean_forms``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from bilingual.glossary import korean
 from bilingual.glossary.match import find_terms, normalise
 from bilingual.glossary.terms import Glossary, Term
+from bilingual.glossary.variants import near_misses
 from bilingual.text.encoding import read_text
 from bilingual.text.invisible import hidden_characters
 
@@ -50,6 +54,7 @@ def lint(glossary: Glossary, corpus_texts: Iterable[str] = ()) -> list[LintIssue
     texts = list(corpus_texts)
     if texts:
         issues += _short_terms(glossary, texts)
+        issues += _near_misses(glossary, texts)
     return issues
 
 
@@ -153,6 +158,19 @@ def _short_terms(glossary: Glossary, texts: list[str]) -> list[LintIssue]:
     for surface, words in inside.items():
         listed = ", ".join(f"{w} ({n}x)" for w, n in words.most_common(5))
         issues.append(_issue(short[surface], "warning", "short-term", f"short term {surface!r} matches inside longer words of the corpus: {listed}; check they mean the term"))
+    return issues
+
+
+def _near_misses(glossary: Glossary, texts: list[str]) -> list[LintIssue]:
+    """Names of the corpus close to a term's Korean surface but not matched by it."""
+    issues = []
+    for miss in near_misses(glossary, texts):
+        term = miss.term.korean.strip()
+        of = f"{miss.surface!r}" if miss.surface == term else f"{miss.surface!r} (a form of {term})"
+        issues.append(_issue(miss.term, "warning", "near-miss", (
+            f"the corpus has {miss.text!r} ({miss.count}x), close to {of}: {', '.join(miss.differences)}; "
+            f"if it is the same name, add it to the korean_forms of {term}"
+        )))
     return issues
 
 
