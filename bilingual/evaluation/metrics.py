@@ -368,7 +368,7 @@ def term_success(
 
     Each approved term found in a source segment (once per segment and term)
     counts; it succeeds when the term's target-language form appears in the
-    output segment (helper [G]'s ``contains_term``: case, possessive and
+    output segment (:func:`bilingual.glossary.match.contains_term`: case, possessive and
     hyphen variants).
     """
     from bilingual.glossary.match import contains_term, find_terms

@@ -1,7 +1,7 @@
 """How often real Korean→English systems get NTREX-128's names wrong, and what ``glossary apply`` fixes.
 
 For each published system output on NTREX-128 (ko→en): the glossary term
-success rate (helper [E]'s ``term_success``: each approved glossary term found
+success rate (:func:`bilingual.evaluation.metrics.term_success`: each approved glossary term found
 in a source segment, once per segment, succeeds when its English form is in the
 output) before and after ``bilingual glossary apply`` with
 ``glossaries/ntrex128.tsv``; BLEU and chrF++ before and after with a paired
