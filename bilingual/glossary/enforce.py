@@ -15,9 +15,10 @@ output term by term and repairs it:
 * in English output, a partial or variant rendering of a missing term (words shared
   with the term: Gyeonggi Governor for Gyeonggi Gov., Russian Technologies State
   Corporation for Russian Technologies State Corp.) -> replaced by the term, ``repaired``;
-* a term still missing -> inserted where the source position suggests, but never next to
-  a word of its own (no "Gyeonggi Gov. Gyeonggi Governor"), ``repaired`` with ``detail``
-  saying so (or ``missed`` with ``insert_missing=False``).
+* a term still missing -> inserted where the source position suggests, and in English
+  not next to a word of its own (no "Gyeonggi Gov. Gyeonggi Governor") unless the output
+  has no other place (then at its end), ``repaired`` with ``detail`` saying so (or
+  ``missed`` with ``insert_missing=False``).
 
 Besides the term events, ``finish`` reports two notices (``hooks.NOTICE_STATUSES``):
 ``hangul-left`` for each run of Hangul still in an English output, and ``unknown-name``

@@ -6,7 +6,9 @@ for 한국산업기술대학교. Such a form is not matched, so its name goes un
 wrong; this module finds them for an editor to add as ``korean_forms``.
 
 Candidates are the spans of a text's noun tokens (kiwipiepy) that hold a proper noun
-(NNP), across the spaces between words (바우만 모스크바 국립공대). Each is compared
+(NNP), across the spaces between words (바우만 모스크바 국립공대), or common nouns in
+words of two syllables or more (the analyser takes some foreign names for common
+nouns: 아료신, 아비게일 그레이스). Each is compared
 with every Korean surface of every term (the canonical term and its forms) by an
 edit distance over jamo, the letters of the Hangul syllables, where the usual
 variants are cheap:
@@ -53,7 +55,6 @@ _HEADS = {"공과대학교": "공대", "공과대학": "공대", "공대": "공�
 _HEAD_AT_END = re.compile("(" + "|".join(sorted(_HEADS, key=len, reverse=True)) + ")$")
 
 _L, _V, _T = "L", "V", "T"  # onset, vowel, coda
-_RIEUL_CODA, _RIEUL_ONSET = 8, 5
 _CLOSE_SETS = {
     _L: ("ㄱㅋㄲ", "ㄷㅌㄸ", "ㅂㅍㅃ", "ㅈㅊㅉ", "ㅅㅆ"),
     _V: ("ㅐㅔ", "ㅒㅖ", "ㅚㅙㅞ", "ㅓㅗ", "ㅡㅜ", "ㅛㅗ", "ㅕㅓ", "ㅑㅏ", "ㅠㅜ"),
@@ -62,7 +63,6 @@ _CLOSE_SETS = {
 _ONSETS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _CODAS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
-_LETTERS = {_L: _ONSETS, _V: _VOWELS, _T: _CODAS}
 # Tags of the tokens a name span is made of: nouns, a prefix or suffix on them, a number (제1)
 _NAME_PARTS = ("NNP", "NNG", "XPN", "XSN", "SN")
 _MAX_TOKENS = 8
@@ -95,6 +95,11 @@ def jamo(syllable: str) -> tuple[tuple[str, str], ...]:
     return pairs + (((_T, _CODAS[coda]),) if coda else ())
 
 
+def compose(onset: str, vowel: str, coda: str = "") -> str:
+    """The Hangul syllable of these jamo (compatibility letters: ``compose("ㅅ", "ㅡ", "ㄹ")`` is 슬)."""
+    return chr(0xAC00 + (_ONSETS.index(onset) * 21 + _VOWELS.index(vowel)) * 28 + _CODAS.index(coda or " "))
+
+
 def _letters(key: str) -> list[tuple[str, str]]:
     return [pair for syllable in key for pair in jamo(syllable)]
 
@@ -106,8 +111,7 @@ def _close(role: str, a: str, b: str) -> bool:
 
 def _indel(letters: list[tuple[str, str]], i: int) -> float:
     """Cost of inserting or deleting ``letters[i]``: cheap for a final ㄹ before an initial ㄹ."""
-    role, letter = letters[i]
-    if role == _T and letter == _CODAS[_RIEUL_CODA] and i + 1 < len(letters) and letters[i + 1] == (_L, _ONSETS[_RIEUL_ONSET]):
+    if letters[i] == (_T, "ㄹ") and letters[i + 1:i + 2] == [(_L, "ㄹ")]:
         return _CHEAP
     return 1.0
 
@@ -125,7 +129,7 @@ def jamo_distance(a: str, b: str, *, limit: float = float("inf")) -> float:
             (role_x, letter_x), (role_y, letter_y) = x[i], y[j]
             if x[i] == y[j]:
                 substitute = previous[j]
-            elif role_x == role_y and role_x and _close(role_x, letter_x, letter_y):
+            elif role_x == role_y and _close(role_x, letter_x, letter_y):
                 substitute = previous[j] + _CLOSE
             elif role_x == role_y:
                 substitute = previous[j] + 1.0
@@ -268,20 +272,16 @@ def near_misses(glossary: Glossary, texts: Iterable[str]) -> list[NearMiss]:
     counts: Counter = Counter()
     for text in texts:
         matched = find_terms(glossary, text, "ko")
-        best_at: dict[int, NearMiss] = {}  # span start -> the best near-miss starting there
-        ends: dict[int, int] = {}
+        candidates = []
         for start, end in name_spans(text):
             if any(m.start <= start and end <= m.end for m in matched):
                 continue
             miss = index.near(text[start:end])
             if miss is None or any(m.term == miss.term and m.start < end and start < m.end for m in matched):
                 continue
-            if not _latin_agrees(text, end, miss.term):
-                continue
-            held = best_at.get(start)
-            if held is None or (miss.cost, -(end - start)) < (held.cost, -(ends[start] - start)):
-                best_at[start], ends[start] = miss, end
-        for miss in _without_overlaps(best_at, ends):
+            if _latin_agrees(text, end, miss.term):
+                candidates.append((start, end, miss))
+        for miss in _cheapest(candidates):
             key = (miss.text, miss.term.korean.strip())
             found.setdefault(key, miss)
             counts[key] += 1
@@ -304,14 +304,10 @@ def _latin_agrees(text: str, end: int, term: Term) -> bool:
     return bool(theirs & {w.lower() for w in re.findall(r"[A-Za-z]+", m.group(1))})
 
 
-def _without_overlaps(best_at: dict[int, NearMiss], ends: dict[int, int]) -> list[NearMiss]:
-    """Left to right, the cheapest of overlapping near-misses of one term (the longest on a tie)."""
+def _cheapest(candidates: list[tuple[int, int, NearMiss]]) -> list[NearMiss]:
+    """Of near-misses of one term that overlap, the cheapest (the longest of equals)."""
     kept: list[tuple[int, int, NearMiss]] = []
-    for start in sorted(best_at):
-        miss, end = best_at[start], ends[start]
-        clash = next((k for k in kept if k[0] < end and start < k[1] and k[2].term == miss.term), None)
-        if clash is None:
+    for start, end, miss in sorted(candidates, key=lambda c: (c[2].cost, c[0] - c[1], c[0])):
+        if not any(s < end and start < e and m.term == miss.term for s, e, m in kept):
             kept.append((start, end, miss))
-        elif (miss.cost, -(end - start)) < (clash[2].cost, -(clash[1] - clash[0])):
-            kept[kept.index(clash)] = (start, end, miss)
-    return [miss for _s, _e, miss in kept]
+    return [miss for _s, _e, miss in sorted(kept, key=lambda c: c[0])]

@@ -20,25 +20,18 @@ from pathlib import Path
 
 from bilingual.glossary import load_glossary
 from bilingual.glossary.match import find_terms
-from bilingual.glossary.variants import jamo, near_misses
+from bilingual.glossary.variants import compose, jamo, near_misses
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOSSARIES = ("glossaries/names.tsv", "glossaries/ntrex128.tsv")
 CORPORA = ("corpora/seed", "corpora/ntrex128", "corpora/flores200-devtest")
 
-_ONSETS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_CODAS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 _ASPIRATED = {"ㄱ": "ㅋ", "ㄷ": "ㅌ", "ㅂ": "ㅍ", "ㅈ": "ㅊ", "ㅋ": "ㄱ", "ㅌ": "ㄷ", "ㅍ": "ㅂ", "ㅊ": "ㅈ"}
-
-
-def _syllable(onset: str, vowel: str, coda: str = " ") -> str:
-    return chr(0xAC00 + (_ONSETS.index(onset) * 21 + _VOWELS.index(vowel)) * 28 + _CODAS.index(coda))
 
 
 def _parts(ch: str) -> tuple[str, str, str] | None:
     pairs = dict(jamo(ch))
-    return (pairs["L"], pairs["V"], pairs.get("T", " ")) if "L" in pairs else None
+    return (pairs["L"], pairs["V"], pairs.get("T", "")) if "L" in pairs else None
 
 
 def variants(surface: str) -> list[tuple[str, str]]:
@@ -47,9 +40,9 @@ def variants(surface: str) -> list[tuple[str, str]]:
     for i in range(len(surface) - 1):
         here, after = _parts(surface[i]), _parts(surface[i + 1])
         if here and after and after[0] == "ㄹ":
-            coda = " " if here[2] == "ㄹ" else ("ㄹ" if here[2] == " " else None)
+            coda = "" if here[2] == "ㄹ" else ("ㄹ" if here[2] == "" else None)
             if coda is not None:
-                out.append(("ㄹ/ㄹㄹ", surface[:i] + _syllable(here[0], here[1], coda) + surface[i + 1:]))
+                out.append(("ㄹ/ㄹㄹ", surface[:i] + compose(here[0], here[1], coda) + surface[i + 1:]))
                 break
     for long_, short in (("공과대학", "공대"), ("대학교", "대학")):
         if surface.endswith(long_):
@@ -62,7 +55,7 @@ def variants(surface: str) -> list[tuple[str, str]]:
         for i in range(len(surface) - 1, 0, -1):
             parts = _parts(surface[i])
             if parts and parts[0] in _ASPIRATED:
-                out.append(("aspirated", surface[:i] + _syllable(_ASPIRATED[parts[0]], *parts[1:]) + surface[i + 1:]))
+                out.append(("aspirated", surface[:i] + compose(_ASPIRATED[parts[0]], *parts[1:]) + surface[i + 1:]))
                 break
     return out
 
