@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bilingual.cli.options import EngineOption, EngineOptionsOption
+
+if TYPE_CHECKING:
+    from bilingual.translation.directions import DirectionGroup
 
 
 def register(app: typer.Typer) -> None:
@@ -29,11 +32,11 @@ def translate(
         str | None, typer.Option("--to", metavar="LANG", help="Target language, ko or en (default: the other one).")
     ] = None,
     model: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--model", "-m", metavar="MODEL",
             help="Hugging Face Hub id or local model folder (default: the pinned model for the direction; "
-            "see `bilingual models`).",
+            "see `bilingual models`); ko-en=MODEL or en-ko=MODEL for one direction (repeatable).",
         ),
     ] = None,  # fmt: skip
     revision: Annotated[str | None, typer.Option(help="Hub revision (commit, tag or branch) to use.")] = None,
@@ -69,14 +72,33 @@ def translate(
     from bilingual.cli.options import parse_engine_options
     from bilingual.cli.progress import ProgressBar, progress_enabled
     from bilingual.engines.base import GenerationOptions
+    from bilingual.translation.directions import parse_model_options
     from bilingual.translation.files import translate_files
 
     engine_options = parse_engine_options(engine_option)
+    plain_model, direction_models = parse_model_options(model)
     with silenced(quiet), ProgressBar(enabled=progress_enabled(quiet), threshold=batch_size) as progress:
-        translate_files(
-            input, output, model=model, source_lang=source_lang, target_lang=target_lang, engine=engine,
-            engine_options=engine_options, glossaries=glossary or (), report=report, strict=strict,
+        done = translate_files(
+            input, output, model=plain_model, models=direction_models, source_lang=source_lang,
+            target_lang=target_lang, engine=engine, engine_options=engine_options, glossaries=glossary or (),
+            report=report, strict=strict,
             format=format, encoding=encoding, revision=revision, device=device, threads=threads,
             compute_type=compute_type, options=GenerationOptions(beams=beams, max_length=max_length, batch_size=batch_size),
             progress=progress.update, on_glossary=None if quiet else echo_overrides,
         )  # fmt: skip
+    if not quiet:
+        echo_directions(done.groups)
+
+
+def echo_directions(groups: list[DirectionGroup]) -> None:
+    """For a run whose articles went both ways, one stderr line per direction
+    (``ko->en: 2 articles (a.txt, b.txt)``) and one for the articles with nothing to translate."""
+    from bilingual.translation.directions import counted_names
+
+    if len(groups) < 2:
+        return
+    for group in groups:
+        typer.echo(group.summary(), err=True)
+    idle = [d for g in groups for d in g.idle]
+    if idle:
+        typer.echo(counted_names("nothing to translate", idle), err=True)

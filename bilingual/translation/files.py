@@ -2,11 +2,11 @@
 
 :func:`translate_files` is the whole of ``bilingual translate``: read the
 inputs, decide where each output goes (a bad path fails before any model is
-loaded), resolve the direction, load the glossaries and build their enforcer,
-load the model, translate, write the JSON report, refuse a strict run that
-missed a glossary term, and write the outputs. :func:`load_translator` is the
-model-and-enforcer part alone, which ``bilingual eval --model`` uses for the
-segments of a corpus.
+loaded), resolve each article's direction, load the glossaries, load each
+direction's model with its glossary enforcer, translate, write the JSON
+report, refuse a strict run that missed a glossary term, and write the outputs.
+:func:`load_translator` is the model-and-enforcer part alone, which
+``bilingual eval --model`` uses for the segments of a corpus.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bilingual.errors import EmptyTranslationError, InputError, StrictTermsError
 
 if TYPE_CHECKING:
     from bilingual.glossary.terms import Glossary
+    from bilingual.translation.directions import Direction, DirectionGroup
     from bilingual.translation.pipeline import Progress, TranslationResult, Translator
 
 
@@ -33,6 +34,11 @@ class FilesResult:
     target_lang: str
     translation: TranslationResult
     written: list[Path] = field(default_factory=list)  # empty when the output went to stdout
+
+    @property
+    def groups(self) -> list[DirectionGroup]:
+        """The articles of each direction (``source_lang``/``target_lang`` are the first group's, the largest)."""
+        return list(getattr(self.translation, "groups", []))
 
 
 def engine_names() -> tuple[str, ...]:
@@ -99,6 +105,7 @@ def translate_files(
     output: str | Path | None = None,
     *,
     model: str | None = None,
+    models: Mapping[Direction, str] | None = None,
     source_lang: str | None = None,
     target_lang: str | None = None,
     engine: str | None = None,
@@ -118,18 +125,24 @@ def translate_files(
 ) -> FilesResult:
     """Translate an article file, a folder of them or ``"-"`` (stdin) into ``output`` (None: stdout).
 
-    The direction is ``source_lang`` -> ``target_lang``, either completed from the
-    other or, with neither, detected from the script of the text. ``glossaries``
-    are combined (later files override earlier ones) and enforced;
-    ``on_glossary`` is called with the combined glossary before the model loads
-    (e.g. to show its overrides). ``report`` is written whenever the
-    translation finished, also when it then fails (a segment left empty, or a
-    missed term under ``strict``). With ``strict``, a missed glossary term
+    Every article goes ``source_lang`` -> ``target_lang`` (one completed from the
+    other) or, with neither, the way the script of its own text shows, so a
+    folder of Korean and English articles is translated both ways
+    (:mod:`bilingual.translation.directions`; the result's ``groups`` say which
+    article went which way). Each direction is translated by
+    ``models[(source, target)]``, else ``model``, else its pinned default, each
+    loaded once; one ``model`` for both directions is refused unless it is
+    known to translate both. ``glossaries`` are combined (later files override
+    earlier ones) and enforced in each direction; ``on_glossary`` is called with
+    the combined glossary before the models load (e.g. to show its overrides).
+    ``report`` is written whenever the translation finished, also when it then
+    fails (a segment left empty, or a missed term under ``strict``), and gives
+    each article's direction. With ``strict``, a missed glossary term
     raises :class:`~bilingual.errors.StrictTermsError` and nothing is written.
     ``progress(done, total)`` is called as segments are translated.
     """
     from bilingual.formats import plan_outputs, read_inputs, write_outputs
-    from bilingual.text.language import resolve_direction
+    from bilingual.translation.directions import group_by_direction, models_for, translate_groups
 
     check_engine(engine)
     check_generation(options)
@@ -137,9 +150,9 @@ def translate_files(
     plan_outputs(docs, output)  # a bad output path fails now, not after the translation
     if report is not None:
         check_report_path(report)
-    source, target = resolve_direction(
-        (b.text for d in docs for b in d.blocks if b.translatable), source_lang, target_lang
-    )
+    groups = group_by_direction(docs, source_lang, target_lang)
+    chosen = models_for(groups, model, models)
+    source, target = groups[0].direction
     glossary = None
     if glossaries:
         from bilingual.glossary import load_glossaries
@@ -147,13 +160,16 @@ def translate_files(
         glossary = load_glossaries(list(glossaries))
         if on_glossary is not None:
             on_glossary(glossary)
-    translator = load_translator(
-        model, source_lang=source, target_lang=target, glossary=glossary, engine=engine,
-        engine_options=engine_options, revision=revision, device=device, threads=threads,
-        compute_type=compute_type, options=options,
-    )  # fmt: skip
+    translators = [
+        load_translator(
+            name, source_lang=group.source_lang, target_lang=group.target_lang, glossary=glossary, engine=engine,
+            engine_options=engine_options, revision=revision, device=device, threads=threads,
+            compute_type=compute_type, options=options,
+        )
+        for group, name in zip(groups, chosen)
+    ]  # fmt: skip
     try:
-        result = translator.translate_documents(docs, progress=progress)
+        result = translate_groups(docs, groups, translators, progress=progress)
     except EmptyTranslationError as exc:
         if report is not None:
             write_report(report, exc.result)
