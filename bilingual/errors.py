@@ -24,6 +24,10 @@ class InputError(BilingualError):
     """Input text, file or option that cannot be used (missing, empty, binary, undecodable)."""
 
 
+class OutputError(InputError):
+    """An output that cannot be written: it is one of the inputs, two outputs are one file, or the write failed."""
+
+
 class ModelUnavailableError(BilingualError):
     """A model that is neither cached locally nor reachable, or a broken model folder."""
 
@@ -69,6 +73,25 @@ class GateFailed(BilingualError):
     """The quality gate ran and at least one bar did not hold."""
 
     exit_code = 1
+
+
+class Interrupted(BaseException):
+    """A signal (SIGTERM, SIGHUP) asked the process to stop.
+
+    Raised by the CLI's signal handler, it unwinds like ``KeyboardInterrupt``:
+    ``finally`` blocks remove temporary files and a folder run's journal is
+    marked interrupted; the CLI then exits with 128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(f"interrupted ({self.name})")
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 class BilingualWarning(UserWarning):

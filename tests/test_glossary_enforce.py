@@ -274,6 +274,18 @@ def test_translate_cli_report_and_strict(tmp_path: Path, tiny_marian_ko_en, name
         "translate", str(SEED_KO), "--model", str(tiny_marian_ko_en), "--glossary", str(NAMES),
         "--report", str(report), "--strict", "--beams", "1", "--max-length", "16", "-q", "-o", str(output),
     ])
+    # Every term is applied, so --strict fails only on what a random-weight model leaves: Hangul
+    # in the English (the hangul-left notice), and then writes no output.
+    hangul = [t for s in json.loads(report.read_text(encoding="utf-8"))["segments"] for t in s["terms"]
+              if t["status"] == "hangul-left"]
+    if hangul:
+        message = str(result.exception)
+        assert result.exit_code == 1 and f"{len(hangul)} run(s) of Hangul left" in message, message
+        assert not output.exists()
+        result = CliRunner().invoke(app, [
+            "translate", str(SEED_KO), "--model", str(tiny_marian_ko_en), "--glossary", str(NAMES),
+            "--report", str(report), "--beams", "1", "--max-length", "16", "-q", "-o", str(output),
+        ])
     assert result.exit_code == 0, result.output
     segments = json.loads(report.read_text(encoding="utf-8"))["segments"]
     events = [(s, t) for s in segments for t in s["terms"] if t["status"] not in NOTICE_STATUSES]

@@ -103,6 +103,17 @@ def test_strict_miss_writes_the_report_but_no_output(loads, article, tmp_path, m
     assert out.is_file()
 
 
+def test_strict_fails_on_hangul_left_in_english_output(loads, article, tmp_path):
+    # the fake engine echoes its (Korean) input: every English segment still holds Hangul
+    out, report = tmp_path / "o.txt", tmp_path / "r.json"
+    with pytest.raises(StrictTermsError, match=r"2 run\(s\) of Hangul left in the English output, e.g. '는 요금을 올린다'"):
+        translate_files(article, out, model="m", glossaries=[_glossary(tmp_path)], strict=True, report=report)
+    assert not out.exists()
+    summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    assert summary["terms"] == {"applied": 1, "repaired": 0, "missed": 0}
+    assert summary["notices"]["hangul-left"] == 2
+
+
 def test_empty_translation_still_writes_the_report(article, tmp_path, monkeypatch):
     import bilingual.engines
 

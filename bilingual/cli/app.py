@@ -109,18 +109,50 @@ def silenced(quiet: bool) -> Iterator[None]:
         yield
 
 
-def main() -> None:
-    from bilingual.errors import BilingualError
+def _raise_interrupted(signum: int, frame: object) -> None:
+    from bilingual.errors import Interrupted
 
+    raise Interrupted(signum)
+
+
+def handle_signals() -> None:
+    """SIGTERM and SIGHUP raise :class:`~bilingual.errors.Interrupted` in the main thread, so that
+    ``finally`` blocks run (temporary files are removed) instead of the process dying where it stands."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            signal.signal(signum, _raise_interrupted)
+
+
+def main() -> None:
+    """The console script: a user's fault is one ``error:`` line and its exit status (2 bad input,
+    1 a failed gate or ``--strict``); SIGINT exits 130, SIGTERM 143 (128 + the signal) with one line
+    ``interrupted (SIGTERM)``; a folder run's journal records how it ended. Anything else is a bug
+    and keeps its traceback."""
+    from bilingual.errors import BilingualError, Interrupted
+    from bilingual.outputs import stop_runs
+
+    handle_signals()
     try:
         with clean_warnings():
             app()  # standalone mode: usage errors print click's message and exit 2
     except BilingualError as exc:
+        stop_runs("failed", str(exc))
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except Interrupted as exc:
+        stop_runs("interrupted", str(exc))
+        typer.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
+        stop_runs("interrupted", "interrupted (SIGINT)")
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        stop_runs("failed", f"internal error: {type(exc).__name__}")
+        raise
 
 
 if __name__ == "__main__":

@@ -78,6 +78,10 @@ def eval_command(
         source_lang=source_lang, target_lang=target_lang, glossaries=glossary or (), tokenize=tokenize,
         metrics=metrics, gate=gate, baseline=baseline, write_baseline=write_baseline is not None,
     )  # fmt: skip
+    eval_jobs.check_output_paths(
+        jobs, [("--json", json_out), ("--markdown", markdown), ("--html", html_out), ("--write-baseline", write_baseline)],
+        gate=gate, baseline=baseline,
+    )  # fmt: skip
     shown: set[str] = set()  # each override line once, though several gate checks load the same files
     results = eval_jobs.run_jobs(
         jobs, baseline=baseline, enforce=enforce, samples=samples, trials=trials, seed=seed, worst=worst,

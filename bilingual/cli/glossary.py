@@ -161,11 +161,11 @@ def lint_command(
     glossary: GlossaryOption = None,
     corpus: Annotated[
         Optional[list[Path]],
-        typer.Option("--corpus", help="Korean text (file, or folder of *.ko.txt) for the short-term check. "
+        typer.Option("--corpus", help="Korean text (file, or folder of *.ko.txt) for the short-term and near-miss checks. "
                      "Default: corpora/ when it exists."),
     ] = None,
 ) -> None:
-    """Find duplicates, conflicting English terms, padded/empty values, wrong scripts, risky short terms."""
+    """Find duplicates, conflicting English terms, padded/empty values, wrong scripts, risky short terms, near-miss spellings in a corpus, spreadsheet-formula cells."""
     from bilingual.glossary.lint import corpus_texts, lint
 
     paths = glossary or [DEFAULT_GLOSSARY]
@@ -204,14 +204,15 @@ def stats(glossary: GlossaryOption = None) -> None:
 
 def _convert(source: Path, dest: Path, source_format: str | None, dest_format: str) -> None:
     from bilingual.glossary import io as glossary_io
-    from bilingual.glossary.edit import atomic_write
+    from bilingual.outputs import check_outputs, write_atomic
 
+    check_outputs([("SOURCE", source)], [("DEST", dest)])
     glossary = glossary_io.load_glossary(source, fmt=source_format)
     text = glossary_io.dump(glossary, dest_format)
     if str(dest) == "-":
         sys.stdout.write(text)
         return
-    atomic_write(dest, text)
+    write_atomic(dest, text)
     typer.echo(f"wrote {len(glossary)} term(s) to {dest} ({dest_format})", err=True)
 
 

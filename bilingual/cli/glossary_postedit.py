@@ -30,15 +30,12 @@ def _read_lines(path: Path, what: str) -> tuple[list[str], bool]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from bilingual.errors import InputError
+    from bilingual.outputs import write_atomic
 
     if str(path) == "-":
         sys.stdout.write(text)
         return
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    write_atomic(path, text)
 
 
 def apply_command(
@@ -59,7 +56,12 @@ def apply_command(
     from bilingual.cli.glossary import echo_overrides
     from bilingual.glossary import load_glossaries
     from bilingual.glossary.postedit import postedit
+    from bilingual.outputs import check_outputs
 
+    check_outputs(
+        [("--source", source), ("--hyp", hyp), *(("the glossary", g) for g in glossary)],
+        [("-o", output), ("--report", report)],
+    )
     gloss = load_glossaries([str(p) for p in glossary])
     echo_overrides(gloss)
     sources, _ = _read_lines(source, "source")

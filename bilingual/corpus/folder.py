@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.errors import CorpusError
+from bilingual.outputs import replace_folder
 from bilingual.text.encoding import read_text
 from bilingual.text.language import LANGUAGES
 
@@ -383,9 +384,17 @@ def write_corpus(
     extra_files: dict[str, bytes] | None = None,
     force: bool = False,
 ) -> Corpus:
-    """Write a corpus folder and load it back (so what was written is checked)."""
+    """Write a corpus folder and load it back (so what was written is checked).
+
+    The folder is built beside ``folder`` and renamed into place when complete
+    (:func:`bilingual.outputs.replace_folder`): an interrupted or failed write
+    (a full disk, a read-only target) leaves ``folder`` as it was. ``force``
+    replaces an existing, non-empty folder whole.
+    """
     articles = list(articles)
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise CorpusError(f"{folder} is a file, not a corpus folder")
     if folder.exists() and any(folder.iterdir()) and not force:
         raise CorpusError(f"{folder} already exists and is not empty (use --force to replace it)")
     for article in articles:
@@ -395,17 +404,17 @@ def write_corpus(
             for seg in article.side(lang):
                 if "\n" in seg or not seg.strip():
                     raise CorpusError(f"article {article.id}: a {lang} segment is empty or spans lines")
-    (folder / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
-    for stale in (folder / ARTICLES_DIR).glob("*.txt"):
-        stale.unlink()
-    for article in articles:
-        for lang in info.languages:
-            (folder / ARTICLES_DIR / f"{article.id}.{lang}.txt").write_text(
-                render_side(article, lang), encoding="utf-8"
-            )
-    for name, content in (extra_files or {}).items():
-        (folder / name).write_bytes(content)
-    (folder / MANIFEST).write_text(render_manifest(info, articles), encoding="utf-8")
+
+    def build(tmp: Path) -> None:
+        (tmp / ARTICLES_DIR).mkdir()
+        for article in articles:
+            for lang in info.languages:
+                (tmp / ARTICLES_DIR / f"{article.id}.{lang}.txt").write_text(render_side(article, lang), encoding="utf-8")
+        for name, content in (extra_files or {}).items():
+            (tmp / name).write_bytes(content)
+        (tmp / MANIFEST).write_text(render_manifest(info, articles), encoding="utf-8")
+
+    replace_folder(folder, build, what="corpus folder")
     return load_corpus(folder)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bilingual.corpus.folder import Article, Corpus, CorpusInfo, split_paragraphs, write_corpus
 from bilingual.errors import CorpusError
+from bilingual.outputs import check_outputs
 from bilingual.text.encoding import read_text
 
 
@@ -222,6 +223,7 @@ def import_corpus(kind: str, from_dir: Path, out_dir: Path | None = None, *, for
     if not from_dir.is_dir():
         raise CorpusError(f"{from_dir} is not a folder")
     out_dir = Path(out_dir) if out_dir is not None else Path("corpora") / spec.name
+    check_outputs([("--from-dir", from_dir)], folders=[("-o", out_dir)])
     sides = {lang: _read_lines(from_dir, name) for lang, name in spec.files.items()}
     if spec.ids_file:
         articles = _articles_from_ids(spec, sides, _read_lines(from_dir, spec.ids_file))

@@ -19,6 +19,7 @@ from pathlib import Path
 from bilingual.engines.base import Engine, GenerationOptions, Translation
 from bilingual.errors import EngineError, InputError, ModelUnavailableError
 from bilingual.models.registry import LocatedModel, locate, warn_licence_once
+from bilingual.models.weights import LOAD_ERRORS
 
 M2M100_CODES = {"ko": "ko", "en": "en"}
 NLLB_CODES = {"ko": "kor_Hang", "en": "eng_Latn"}
@@ -147,7 +148,7 @@ class TransformersEngine(Engine):
                     use_safetensors=True if any(folder.glob("*.safetensors")) else None,
                     dtype=getattr(torch, dtype) if dtype else None,
                 )
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, *LOAD_ERRORS) as exc:
             text = " ".join(str(exc).split())[:200]
             raise ModelUnavailableError(f"model {self.model_id} could not be loaded from {folder}: {text}") from None
         finally:

@@ -18,7 +18,9 @@ A gate file is a list of checks, one per corpus and direction::
     max_drop_bleu = 0.5            # baseline minus this run, in metric points
     "max_drop_chrf++" = 0.5
 
-Paths are relative to the gate file. Bars are ``min_<metric>`` for metrics
+Paths are relative to the gate file. Every bar and every stored baseline
+score is a finite number (NaN or infinity is a GateConfigError, exit 2, not a
+failed gate). Bars are ``min_<metric>`` for metrics
 where higher is better (``bleu``, ``chrf``, ``chrf++``,
 ``term_success_rate``), ``max_<metric>`` for TER, and ``max_drop_<metric>``
 for any of them against the baseline (for TER a drop is an increase). Any
@@ -34,6 +36,7 @@ the gate refuses to compare numbers made with different settings.
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +95,8 @@ def _corpus_key(corpus: str) -> str:
 def _number(value: Any, key: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise GateConfigError(f"{where}: {key} must be a number, not {value!r}")
+    if not math.isfinite(value):
+        raise GateConfigError(f"{where}: {key} must be a finite number, not {value!r}")
     if value < 0:
         raise GateConfigError(f"{where}: {key} must not be negative")
     return float(value)
@@ -185,6 +190,8 @@ def load_gate(path: str | Path) -> GateConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise GateConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise GateConfigError(f"{path}: not a gate file: TOML nested too deeply") from None
     unknown = sorted(set(data) - {"check"})
     if unknown:
         raise GateConfigError(f"{path}: unknown top-level key(s) {', '.join(unknown)}; checks go in [[check]] tables")
@@ -220,6 +227,8 @@ def load_baseline(path: str | Path) -> Baseline:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise GateConfigError(f"{path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise GateConfigError(f"{path}: not a baseline: JSON nested too deeply") from None
     scores = data.get("scores") if isinstance(data, dict) else None
     sigs = data.get("signatures", {}) if isinstance(data, dict) else None
     if not isinstance(scores, dict) or not isinstance(sigs, dict):
@@ -227,8 +236,8 @@ def load_baseline(path: str | Path) -> Baseline:
     for k, v in scores.items():
         if k not in GATE_METRICS:
             raise GateConfigError(f"{path}: unknown metric {k!r} in scores")
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise GateConfigError(f"{path}: score {k} must be a number")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise GateConfigError(f"{path}: score {k} must be a finite number, not {v!r}")
     return Baseline(path, {k: float(v) for k, v in scores.items()}, dict(sigs), str(data.get("system", "")))
 
 

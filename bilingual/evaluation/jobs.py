@@ -5,8 +5,9 @@ hypothesis file or a model) or a gate file (every check in it) into
 :class:`EvalJob` objects, refusing every inconsistent combination first.
 :func:`run_jobs` scores them (translating the corpus first for a model job),
 checks each against its gate entry and returns :class:`EvalResults`;
-:func:`run_gate` does both for a gate file. :func:`write_baseline` stores a
-run's scores with their signatures for later ``max_drop_*`` bars.
+:func:`run_gate` does both for a gate file. :func:`check_output_paths` refuses
+report and baseline paths that would overwrite an input; :func:`write_baseline`
+stores a run's scores with their signatures for later ``max_drop_*`` bars.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bilingual.evaluation.gate import GateConfig, GateEntry, GateResult, failure
 from bilingual.evaluation.metrics import METRICS
 from bilingual.evaluation.run import EvalRun
 from bilingual.evaluation.significance import DEFAULT_AR_TRIALS, DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_SEED
+from bilingual.outputs import write_atomic
 
 if TYPE_CHECKING:
     from bilingual.glossary.terms import Glossary
@@ -238,6 +240,29 @@ def run_gate(
     return run_jobs(jobs, **run_options)
 
 
+def check_output_paths(
+    jobs: Sequence[EvalJob],
+    outputs: Sequence[tuple[str, object]],
+    *,
+    gate: str | Path | None = None,
+    baseline: Path | None = None,
+) -> None:
+    """OutputError, before anything is scored, for an output (``--json``, ``--markdown``, ``--html``,
+    ``--write-baseline``) that is an input of ``jobs`` (a hypothesis file or a file in a hypothesis
+    folder, a glossary, a corpus file, a gate file and its baselines, the ``--baseline`` output) or
+    another output; ``outputs`` are ``(option, path)`` pairs ("-" is stdout)."""
+    from bilingual.corpus.folder import resolve_corpus
+    from bilingual.outputs import check_outputs
+
+    inputs: list[tuple[str, object]] = [("the gate file", gate), ("--baseline", baseline)]
+    for job in jobs:
+        inputs += [("the hypothesis", job.hyp), *(("the glossary", g) for g in job.glossaries)]
+        inputs.append(("the corpus", resolve_corpus(job.corpus)))
+        if job.gate_entry is not None:
+            inputs += [("the gate's hypothesis", job.gate_entry.hyp), ("the gate's baseline", job.gate_entry.baseline)]
+    check_outputs(inputs, outputs)
+
+
 def write_baseline(path: Path, run: EvalRun, glossaries: Sequence[Path] = ()) -> dict:
     """Store ``run``'s scores (those computed) with their signatures and glossaries as baseline JSON; returns it."""
     from bilingual.evaluation.gate import baseline_document
@@ -247,9 +272,7 @@ def write_baseline(path: Path, run: EvalRun, glossaries: Sequence[Path] = ()) ->
         segments=len(run.hyps), scores=run.values(), signatures=dict(run.scores.signatures), glossaries=list(glossaries),
     )  # fmt: skip
     doc["scores"] = {k: v for k, v in doc["scores"].items() if v is not None}
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n", what="baseline")
     return doc
 
 
@@ -257,6 +280,7 @@ __all__ = [
     "EvalJob",
     "EvalResults",
     "build_jobs",
+    "check_output_paths",
     "parse_metrics",
     "run_gate",
     "run_jobs",

@@ -252,19 +252,21 @@ def write_reports(
     markdown_path: Path | None = None,
     html_path: Path | None = None,
 ) -> None:
-    """Write the JSON (``"-"``: to stdout), Markdown and HTML reports of ``runs`` that have a path."""
+    """Write the JSON (``"-"``: to stdout), Markdown and HTML reports of ``runs`` that have a path, each atomically."""
+    from bilingual.outputs import write_atomic
+
     if json_path is not None:
         text = json.dumps(report_json(runs), indent=2, ensure_ascii=False) + "\n"
         if str(json_path) == "-":
             sys.stdout.write(text)
         else:
-            Path(json_path).write_text(text, encoding="utf-8")
+            write_atomic(json_path, text, what="--json")
     if markdown_path is not None:
-        Path(markdown_path).write_text(report_markdown(runs), encoding="utf-8")
+        write_atomic(markdown_path, report_markdown(runs), what="--markdown")
     if html_path is not None:
         from bilingual.evaluation.html_report import report_html
 
-        Path(html_path).write_text(report_html(runs), encoding="utf-8")
+        write_atomic(html_path, report_html(runs), what="--html")
 
 
 __all__ = ["chart_metric", "report_json", "report_markdown", "run_to_dict", "summary_lines", "write_reports"]

@@ -14,18 +14,22 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bilingual.document import Document
 from bilingual.text.encoding import read_text
 from bilingual.errors import InputError
+
+if TYPE_CHECKING:
+    from bilingual.outputs import RunJournal
 
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "format_for_path",
     "normalize_format",
+    "output_folder",
     "parse",
     "plan_outputs",
     "read_inputs",
@@ -128,11 +132,13 @@ def read_inputs(
     return _read_file(root, Path(root.name), fmt, encoding)
 
 
-def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]:
+def write_outputs(docs: list[Document], output: Path | str | None, *, journal: RunJournal | None = None) -> list[Path]:
     """Write rendered Documents; returns the files written (none for stdout).
 
     Where each Document goes is decided by :func:`plan_outputs` (call it
-    before a long translation to fail early).
+    before a long translation to fail early). Each file is written
+    atomically; a ``journal`` (see :class:`bilingual.outputs.RunJournal`)
+    records each one as it is written and is finished after the last.
     """
     written = []
     for target, group in plan_outputs(docs, output):
@@ -142,6 +148,10 @@ def write_outputs(docs: list[Document], output: Path | str | None) -> list[Path]
         else:
             _write_file(target, text)
             written.append(target)
+            if journal is not None:
+                journal.wrote(target, group[0].meta.get("source"))
+    if journal is not None:
+        journal.finish()
     return written
 
 
@@ -159,13 +169,7 @@ def plan_outputs(docs: list[Document], output: Path | str | None) -> list[tuple[
         _check_single_target(docs, "stdout")
         return [(None, list(docs))]
     out = Path(output)
-    from_files = bool(docs) and all(d.meta.get("relpath") for d in docs)
-    is_folder = (
-        out.is_dir()
-        or str(output).endswith((os.sep, "/"))
-        or (not out.exists() and not out.suffix and from_files)
-    )
-    if not is_folder:
+    if output_folder(docs, output) is None:
         _check_single_target(docs, str(out))
         _check_not_input(docs, out)
         return [(out, list(docs))]
@@ -177,6 +181,20 @@ def plan_outputs(docs: list[Document], output: Path | str | None) -> list[tuple[
     for target, group in grouped.items():
         _check_not_input(group, target)
     return list(grouped.items())
+
+
+def output_folder(docs: list[Document], output: Path | str | None) -> Path | None:
+    """The folder :func:`plan_outputs` writes ``docs`` into, or None when ``output`` is one file or stdout."""
+    if output is None:
+        return None
+    out = Path(output)
+    from_files = bool(docs) and all(d.meta.get("relpath") for d in docs)
+    is_folder = (
+        out.is_dir()
+        or str(output).endswith((os.sep, "/"))
+        or (not out.exists() and not out.suffix and from_files)
+    )
+    return out if is_folder else None
 
 
 def _write_stdout(text: str) -> None:
@@ -247,26 +265,13 @@ def _relpath_for(doc: Document, index: int) -> Path:
 
 
 def _check_not_input(docs: list[Document], target: Path) -> None:
-    if not target.exists():
-        return
-    for doc in docs:
-        source = doc.meta.get("source")
-        if source and source != "<stdin>" and Path(source).exists():
-            if os.path.samefile(source, target):
-                raise InputError(f"{target}: the output would overwrite its input; choose another path")
+    from bilingual.outputs import check_outputs
+
+    sources = dict.fromkeys(d.meta.get("source") for d in docs if d.meta.get("source") != "<stdin>")
+    check_outputs([("the input", source) for source in sources], [("the output", target)])
 
 
 def _write_file(target: Path, text: str) -> None:
-    """Write UTF-8 atomically (a temporary file renamed over the target)."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError as err:
-        raise InputError(f"{target}: cannot write ({err.strerror or err})") from None
+    from bilingual.outputs import write_atomic
+
+    write_atomic(target, text)

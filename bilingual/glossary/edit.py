@@ -2,19 +2,18 @@
 
 Every edit takes ``.<name>.lock`` next to the file (``filelock``), reads the
 file again under the lock (so concurrent editors each see the others' rows),
-changes it in memory and writes it back by writing a temporary file in the same
-folder, flushing and fsync-ing it, and ``os.replace``-ing it over the original.
-A process killed at any moment therefore leaves either the old or the new file.
-
-``BILINGUAL_GLOSSARY_TEST_PAUSE`` (seconds) makes the writer pause after
-writing half of the temporary file, so tests can kill it mid-write.
+changes it in memory and writes it back with
+:func:`bilingual.outputs.write_atomic` (a temporary file in the same folder,
+fsync-ed and renamed over the original, its permission bits kept). A process
+killed at any moment therefore leaves either the old or the new file. A
+glossary reached through a symlink is edited where the link points: the lock,
+the temporary file and the new content are next to the target, and the link
+stays a link.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -22,52 +21,15 @@ from pathlib import Path
 from bilingual.errors import GlossaryError, InputError
 from bilingual.glossary import io as glossary_io
 from bilingual.glossary.terms import COLUMNS, KINDS, STATUSES, Glossary, Term
+from bilingual.outputs import write_atomic
 from bilingual.text.encoding import Decoded
 from bilingual.text.invisible import hidden_characters
 
 LOCK_TIMEOUT_S = 60.0
-_PAUSE_ENV = "BILINGUAL_GLOSSARY_TEST_PAUSE"
 
 
 def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
-
-
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Write ``content`` (text is written as UTF-8) to ``path`` so that readers only ever see the old or the new content."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pause = os.environ.get(_PAUSE_ENV)
-            if pause:
-                handle.write(data[: len(data) // 2])
-                handle.flush()
-                time.sleep(float(pause))
-                handle.write(data[len(data) // 2:])
-            else:
-                handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool = False) -> object:
@@ -79,6 +41,8 @@ def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool
     from filelock import FileLock, Timeout
 
     path = Path(path)
+    if path.is_symlink():  # edit the file the link points to; the link stays
+        path = Path(os.path.realpath(path))
     if not path.parent.is_dir():
         raise GlossaryError(f"{path.parent}: no such folder")
     try:
@@ -98,9 +62,9 @@ def edit(path: str | Path, change: Callable[[Glossary], object], *, create: bool
             result = change(glossary)
             text = glossary_io.dump(glossary, fmt)
             # the file keeps its encoding, BOM and line breaks; TBX declares UTF-8 itself
-            atomic_write(path, text if fmt == "tbx" else stored.encode(text))
+            write_atomic(path, text if fmt == "tbx" else stored.encode(text), what="glossary")
             return result
-    except InputError as exc:  # a new value the file's encoding cannot hold
+    except InputError as exc:  # a new value the file's encoding cannot hold, or a failed write
         raise GlossaryError(exc.message) from None
     except Timeout:
         raise GlossaryError(f"{path}: another edit holds the lock for more than {LOCK_TIMEOUT_S:.0f} s") from None

@@ -8,6 +8,13 @@ anywhere. Rows that were not edited are written back exactly as they were read.
 A *plain* file is what DeepL and Google Cloud glossaries use: two columns,
 Korean then English, TSV or CSV, optionally a header row of language codes.
 TBX lives in :mod:`bilingual.glossary.tbx`.
+
+CSV files are safe to open in a spreadsheet (the OWASP rule against CSV
+injection): a cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return, after any number of single quotes, is written with one more
+single quote in front, which a spreadsheet shows as text. Reading a CSV takes
+that one quote off again, so every value round-trips, a name that really
+starts with a quote included (``'Ndrangheta`` is written as it is).
 """
 
 from __future__ import annotations
@@ -39,6 +46,26 @@ _XML_ENCODING = re.compile(r"""\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*(["'])[^"'
 FORMATS = ("tsv", "csv", "plain-tsv", "plain-csv", "tbx")
 # Header rows of plain two-column files that are recognised (and written back).
 _PLAIN_HEADERS = {("ko", "en"), ("korean", "english"), ("source", "target"), ("en", "ko"), ("english", "korean")}
+
+
+# A CSV cell a spreadsheet would run as a formula (after any quotes already there).
+_FORMULA_CELL = re.compile(r"\A'*[=+\-@\t\r]")
+_QUOTED_FORMULA_CELL = re.compile(r"\A'+[=+\-@\t\r]")
+
+
+def formula_like(value: str) -> bool:
+    """True for a value that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return."""
+    return bool(value) and value[0] in "=+-@\t\r"
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text: one single quote added before a formula start."""
+    return "'" + value if _FORMULA_CELL.match(value) else value
+
+
+def csv_value(cell: str) -> str:
+    """The value of a CSV cell written by :func:`csv_cell` (the one added quote taken off)."""
+    return cell[1:] if _QUOTED_FORMULA_CELL.match(cell) else cell
 
 
 def join_list(values: Sequence[str]) -> str:
@@ -188,7 +215,7 @@ def _plain_rows(lines: list[str], delimiter: str, source: str) -> Iterable[tuple
             raise GlossaryError(f"{source}:{number}: malformed CSV: {exc}") from None
         if len(rows) != 1:
             raise GlossaryError(f"{source}:{number}: malformed CSV record")
-        yield number, rows[0]
+        yield number, [csv_value(cell) for cell in rows[0]]
 
 
 def _parse_plain(lines: list[str], *, source: str, delimiter: str) -> Glossary:
@@ -240,7 +267,7 @@ def dump_plain(glossary: Glossary, *, delimiter: str) -> str:
 
 def _write_plain_row(out: io.StringIO, writer, row: list[str], delimiter: str) -> None:
     if writer is not None:
-        writer.writerow(row)
+        writer.writerow([csv_cell(value) for value in row])
         return
     if any("\t" in value or "\n" in value for value in row):
         raise GlossaryError(f"{row[0].strip()}: a field holds a tab or line break, which plain TSV cannot carry")
@@ -281,7 +308,7 @@ def dump_csv(glossary: Glossary) -> str:
         if isinstance(entry, Comment):
             out.write(entry.text + "\n")
         else:
-            writer.writerow(term_fields(entry))
+            writer.writerow([csv_cell(value) for value in term_fields(entry)])
     return out.getvalue()
 
 

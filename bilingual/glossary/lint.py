@@ -4,7 +4,8 @@ Errors (exit status 1): the same row twice, one Korean term with two approved
 English terms, a wrong rendering equal to the term itself, Hangul missing from
 a Korean column or present in an English one, a hidden character (zero-width
 space, soft hyphen, control character: it would be copied into translations).
-Warnings: padded or empty values,
+Warnings: padded or empty values, a value a spreadsheet would run as a
+formula (it starts with ``=``, ``+``, ``-`` or ``@``),
 a Korean form shared by two terms, forbidden/deprecated rows without an
 approved row, and short Korean terms that match inside words of the corpora
 through a compound or the analyser rather than a plain particle (check them:
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.glossary import korean
+from bilingual.glossary.io import formula_like
 from bilingual.glossary.match import find_terms, normalise
 from bilingual.glossary.terms import Glossary, Term
 from bilingual.glossary.variants import near_misses
@@ -76,6 +78,10 @@ def _fields(terms: list[Term]) -> list[LintIssue]:
                 issues.append(_issue(term, "warning", "padded", f"{name} {value!r} has spaces at an end"))
             elif "  " in value:
                 issues.append(_issue(term, "warning", "padded", f"{name} {value!r} has a double space"))
+        for name, value in values.items():
+            if formula_like(value):
+                issues.append(_issue(term, "warning", "spreadsheet-formula", f"{name} {value!r} starts with {value[0]!r}, "
+                                     "which a spreadsheet runs as a formula (a CSV export puts a ' in front)"))
         for name, value in values.items():
             hidden = hidden_characters(value)
             if hidden:

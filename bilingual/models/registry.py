@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.errors import LicenceWarning, ModelUnavailableError
+from bilingual.models.weights import check_weights
 from bilingual.text.language import LANGUAGES
 
 
@@ -162,8 +163,9 @@ def is_local(model: str) -> bool:
 def locate(model: str, *, revision: str | None = None, cache_dir: str | Path | None = None) -> LocatedModel:
     """Find ``model`` (a local folder or a Hub id) on disk, downloading it only if needed.
 
-    Raises ModelUnavailableError for a folder that is not a model, and for a Hub
-    id that is neither in the local cache nor reachable.
+    Raises ModelUnavailableError for a folder that is not a model, for a Hub
+    id that is neither in the local cache nor reachable, and for weight files
+    that are damaged or would run code (:func:`bilingual.models.weights.check_weights`).
     """
     path = Path(model).expanduser()
     if is_local(model):
@@ -173,14 +175,14 @@ def locate(model: str, *, revision: str | None = None, cache_dir: str | Path | N
             raise ModelUnavailableError(f"model {model} is a file, not a model folder (expected config.json inside)")
         if not (path / "config.json").is_file():
             raise ModelUnavailableError(f"{model} is not a model folder: it has no config.json")
+        check_weights(path, model)
         return LocatedModel(name=model, path=path, revision=None, known=None)
 
     known = known_model(model)
     pinned = revision or (known.revision if known else None)
-    cached = cached_snapshot(model, revision=pinned, cache_dir=cache_dir)
-    if cached is not None:
-        return LocatedModel(name=model, path=cached, revision=pinned, known=known)
-    return LocatedModel(name=model, path=_download(model, pinned, cache_dir), revision=pinned, known=known)
+    folder = cached_snapshot(model, revision=pinned, cache_dir=cache_dir) or _download(model, pinned, cache_dir)
+    check_weights(folder, model)
+    return LocatedModel(name=model, path=folder, revision=pinned, known=known)
 
 
 def _unavailable(model: str, reason: str) -> ModelUnavailableError:

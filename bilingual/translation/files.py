@@ -21,8 +21,10 @@ from bilingual.engines.base import GenerationOptions
 from bilingual.errors import EmptyTranslationError, InputError, StrictTermsError
 
 if TYPE_CHECKING:
+    from bilingual.document import Document
     from bilingual.glossary.terms import Glossary
     from bilingual.translation.directions import Direction, DirectionGroup
+    from bilingual.outputs import RunJournal
     from bilingual.translation.pipeline import Progress, TranslationResult, Translator
 
 
@@ -43,10 +45,9 @@ class FilesResult:
 
 def engine_names() -> tuple[str, ...]:
     """The engines this installation knows, as ``--engine`` takes them."""
-    from bilingual import engines
+    from bilingual.engines import ENGINE_NAMES
 
-    names = getattr(engines, "ENGINE_NAMES", None)
-    return tuple(names) if names else tuple(engines.ENGINES)
+    return tuple(ENGINE_NAMES)
 
 
 def check_engine(engine: str | None) -> None:
@@ -147,9 +148,8 @@ def translate_files(
     check_engine(engine)
     check_generation(options)
     docs = read_inputs(input, format=format, encoding=encoding)
-    plan_outputs(docs, output)  # a bad output path fails now, not after the translation
-    if report is not None:
-        check_report_path(report)
+    plan = plan_outputs(docs, output)  # a bad output path fails now, not after the translation
+    check_paths(docs, output, plan, glossaries, report)
     groups = group_by_direction(docs, source_lang, target_lang)
     chosen = models_for(groups, model, models)
     source, target = groups[0].direction
@@ -168,6 +168,7 @@ def translate_files(
         )
         for group, name in zip(groups, chosen)
     ]  # fmt: skip
+    journal = start_journal(docs, output, plan)
     try:
         result = translate_groups(docs, groups, translators, progress=progress)
     except EmptyTranslationError as exc:
@@ -178,11 +179,12 @@ def translate_files(
         write_report(report, result)
     if strict:
         check_strict(result)
-    return FilesResult(source, target, result, write_outputs(result.documents, output))
+    return FilesResult(source, target, result, write_outputs(result.documents, output, journal=journal))
 
 
 def check_strict(result: TranslationResult) -> None:
-    """StrictTermsError naming the first missed glossary term, if any was missed."""
+    """StrictTermsError naming the first missed glossary term, or else the first Hangul
+    left in an English output. Unknown names in the source are reported, never fatal."""
     missed = result.missed_terms
     if missed:
         segment, event = missed[0]
@@ -190,36 +192,74 @@ def check_strict(result: TranslationResult) -> None:
             f"{len(missed)} glossary term(s) missed, e.g. {event.source} -> {event.target} "
             f"(document {segment.document or '-'}, block {segment.block}); nothing written"
         )
+    left = result.hangul_left
+    if left:
+        segment, event = left[0]
+        raise StrictTermsError(
+            f"{len(left)} run(s) of Hangul left in the English output, e.g. {event.matched!r} "
+            f"(document {segment.document or '-'}, block {segment.block}); nothing written"
+        )
 
 
 def check_report_path(path: Path) -> None:
-    """InputError if a folder on the way to the report is a file (its missing folders are made when it is written)."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"cannot write report {path}: it is a folder; give a file name")
-    blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise InputError(f"cannot write report {path}: {blocker} is a file, not a folder")
+    """OutputError if the report cannot be a file: it is a folder, or a folder on the way is a file
+    (its missing folders are made when it is written)."""
+    from bilingual.outputs import check_target
+
+    check_target(path, "report")
+
+
+def check_paths(
+    docs: Sequence[Document],
+    output: str | Path | None,
+    plan: Sequence[tuple[Path | None, object]],
+    glossaries: Sequence[str | Path] = (),
+    report: Path | None = None,
+) -> None:
+    """OutputError, before any model loads, for a report path that cannot be written, or an output
+    (``-o`` file, each file of an output folder, its run journal, ``--report``) that is an input
+    (an article or a glossary) or another output."""
+    from bilingual.formats import output_folder
+    from bilingual.outputs import JOURNAL_NAME, check_outputs
+
+    if report is not None:
+        check_report_path(report)
+    sources = dict.fromkeys(str(d.meta["source"]) for d in docs if d.meta.get("source") not in (None, "<stdin>"))
+    outputs: list[tuple[str, object]] = [("-o", target) for target, _ in plan]
+    folder = output_folder(list(docs), output)
+    if folder is not None:
+        outputs.append(("the run journal", folder / JOURNAL_NAME))
+    outputs.append(("--report", report))
+    check_outputs([*(("the article", s) for s in sources), *(("the glossary", g) for g in glossaries)], outputs)
+
+
+def start_journal(docs: Sequence[Document], output: str | Path | None, plan: Sequence[tuple[Path | None, object]]) -> RunJournal | None:
+    """The started journal of a run that writes a folder of outputs (None for one file or stdout)."""
+    from bilingual.formats import output_folder
+    from bilingual.outputs import RunJournal
+
+    folder = output_folder(list(docs), output)
+    if folder is None:
+        return None
+    return RunJournal(folder, command="translate", planned=[t for t, _ in plan if t is not None]).start()
 
 
 def write_report(path: Path, result: TranslationResult) -> None:
-    """Write ``result.report()`` as JSON to ``path``, making its missing folders."""
-    path = Path(path)
-    check_report_path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write report {path}: {exc.strerror or exc}") from None
+    """Write ``result.report()`` as JSON to ``path`` atomically, making its missing folders."""
+    from bilingual.outputs import write_atomic
+
+    write_atomic(path, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n", what="report")
 
 
 __all__ = [
     "FilesResult",
     "check_engine",
+    "check_paths",
     "check_report_path",
     "check_strict",
     "engine_names",
     "load_translator",
+    "start_journal",
     "translate_files",
     "write_report",
 ]

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from bilingual.document import Block, Document, Segment
 from bilingual.engines.base import Engine, GenerationOptions, Translation
 from bilingual.errors import EmptyTranslationError, EngineError, InputError
-from bilingual.glossary.hooks import Prepared, TermEnforcer, TermEvent
+from bilingual.glossary.hooks import NOTICE_STATUSES, Prepared, TermEnforcer, TermEvent
 from bilingual.text.invisible import without_invisible
 from bilingual.translation.placeholders import Masked, dropped, mask, unmask
 from bilingual.translation.segmenting import segment_block, split_long
@@ -68,7 +68,16 @@ class TranslationResult:
 
     @property
     def missed_terms(self) -> list[tuple[SegmentReport, TermEvent]]:
-        return [(s, e) for s in self.segments for e in s.terms if e.status == "missed"]
+        return self.events("missed")
+
+    @property
+    def hangul_left(self) -> list[tuple[SegmentReport, TermEvent]]:
+        """Hangul still in an English output (``matched`` holds it), outside protected spans."""
+        return self.events("hangul-left")
+
+    def events(self, status: str) -> list[tuple[SegmentReport, TermEvent]]:
+        """Every (segment, event) pair whose event has ``status``."""
+        return [(s, e) for s in self.segments for e in s.terms if e.status == status]
 
     @property
     def empty_segments(self) -> list[SegmentReport]:
@@ -83,10 +92,8 @@ class TranslationResult:
                 "retried": sum(s.retried for s in self.segments),
                 "engine_notes": sum(len(s.engine_notes) for s in self.segments),
                 "empty": len(self.empty_segments),
-                "terms": {
-                    status: sum(1 for s in self.segments for e in s.terms if e.status == status)
-                    for status in ("applied", "repaired", "missed")
-                },
+                "terms": {status: len(self.events(status)) for status in ("applied", "repaired", "missed")},
+                "notices": {status: len(self.events(status)) for status in NOTICE_STATUSES},
             },
         }
 

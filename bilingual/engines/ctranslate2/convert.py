@@ -13,13 +13,12 @@ that looks like a usable model.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from bilingual.engines.ctranslate2.layout import LANG_ALIASES, METADATA_FILE, MODEL_FILE
 from bilingual.errors import BilingualError, ConversionError, InputError, ModelUnavailableError
+from bilingual.models.weights import LOAD_ERRORS, check_weights
+from bilingual.outputs import check_outputs, replace_folder
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
 SUPPORTED_MODEL_TYPES = ("marian", "m2m_100")  # NLLB-200 checkpoints are model_type m2m_100
@@ -55,6 +54,7 @@ def convert(
     if quantization not in QUANTIZATIONS:
         raise InputError(f"unknown quantization {quantization!r}; expected one of: {', '.join(QUANTIZATIONS)}")
     out = Path(out).expanduser()
+    check_outputs([("SRC", Path(str(src)).expanduser())], folders=[("OUT", out)])  # even with --force
     if out.exists() and not out.is_dir():
         raise InputError(f"output {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -65,6 +65,7 @@ def convert(
             raise InputError(f"{src} is a file; pass the checkpoint folder (with config.json)")
         src_path = _hub_snapshot(str(src), revision)
     config = _local_config(src_path)
+    check_weights(src_path, str(src))
 
     try:
         import ctranslate2
@@ -72,20 +73,15 @@ def convert(
     except ImportError as exc:
         raise ModelUnavailableError(f"conversion needs {exc.name}: pip install ctranslate2 transformers") from None
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
+    def build(tmp: Path) -> None:
         converter = _converter_class(ctranslate2)(str(src_path), copy_files=_present_files(src_path))
         try:
             converter.convert(str(tmp), quantization=quantization, force=True)
-        except (OSError, ValueError, KeyError, AttributeError, RuntimeError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, AttributeError, RuntimeError, TypeError, *LOAD_ERRORS) as exc:
             raise ConversionError(f"CTranslate2 could not convert {src}: {' '.join(str(exc).split())[:300]}") from None
         _write_metadata(tmp, src=str(src), revision=revision, quantization=quantization, config=config, ct2=ctranslate2)
-        _replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    return replace_folder(out, build, what="OUT")  # built beside OUT, renamed into place when complete
 
 
 def _hub_snapshot(model_id: str, revision: str | None) -> Path:
@@ -226,16 +222,3 @@ def _write_metadata(folder: Path, *, src: str, revision: str | None, quantizatio
         "transformers_version": transformers.__version__,
     }
     (folder / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-
-
-def _replace(tmp: Path, out: Path) -> None:
-    """Move the finished ``tmp`` folder to ``out`` (replacing an old ``out``)."""
-    os.chmod(tmp, 0o755)  # mkdtemp creates it private
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, out)
