@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "bilingual.cli.glossary_postedit",
     "bilingual.cli.corpus",
     "bilingual.cli.eval",
+    "bilingual.cli.serve",
 )
 
 
