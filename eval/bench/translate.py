@@ -188,7 +188,15 @@ def ensure_models(size: Size) -> dict[str, Path]:
     """Build (once) the checkpoint and its int8/float32 CTranslate2 conversions."""
     from bilingual.engines.ctranslate2.convert import convert
 
+    from filelock import FileLock
+
     base = MODELS / size.name
+    base.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(base) + ".lock"):  # several benchmarks may ask for the same model at once
+        return _ensure_models(size, base, convert)
+
+
+def _ensure_models(size: Size, base: Path, convert) -> dict[str, Path]:
     hf = base / "transformers"
     info = hf / "bench-model.json"
     fresh = info.is_file() and json.loads(info.read_text())["build_version"] == BUILD_VERSION
