@@ -40,6 +40,10 @@ class GlossaryError(BilingualError):
     """A malformed glossary file, an unknown term, or a failed glossary edit."""
 
 
+class EditConflict(GlossaryError):
+    """The row changed since the editor read it: its value is not the one the editor saw."""
+
+
 class EmptyTranslationError(EngineError):
     """Some non-empty source segment still had an empty translation after the retry.
 
@@ -108,3 +112,14 @@ class DemoQualityWarning(BilingualWarning):
 
 class EngineOptionWarning(BilingualWarning):
     """An engine ignores a setting it was given (e.g. from a model's generation_config.json)."""
+
+
+class ApiError(Exception):
+    """An HTTP request ``bilingual serve`` refuses: answered with ``status`` and ``{"error": message}``
+    (``retry_after``: seconds, sent as ``Retry-After`` with 429)."""
+
+    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +63,9 @@ def serve(
         Path | None, typer.Option("--api-keys", metavar="FILE", help="API keys file: KEY [REQUESTS_PER_MINUTE] [editor] per line.")
     ] = None,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level (info shows the access log).")] = "info",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes on the one port, each with its own models and batcher.")
+    ] = 1,
 ) -> None:
     """Serve translation over HTTP: a LibreTranslate-compatible API, /v1/articles and a web page."""
     import logging
@@ -81,13 +86,33 @@ def serve(
     )  # fmt: skip
     if api_keys is not None:
         load_keys(api_keys)  # a broken file fails before any model loads
+    common = {"host": host, "port": port, "log_level": log_level, "access_log": False, "lifespan": "on",
+              "timeout_graceful_shutdown": GRACEFUL_S}  # fmt: skip
+    served = ", ".join(f"{s}->{t}" for s, t in models)
+    if workers > 1:  # each worker process imports the app factory and loads its own models
+        import os
+
+        from bilingual.serve.app import CONFIG_ENV
+
+        os.environ[CONFIG_ENV] = json.dumps({"config": config.to_dict(), "log_level": log_level})
+        typer.echo(f"serving {served} on http://{host}:{port} with {workers} workers", err=True)
+        uvicorn.run("bilingual.serve.app:app_from_environment", factory=True, workers=workers, **common)
+        return
     service = Service(config)
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(message)s")
-    typer.echo(f"serving {', '.join(f'{s}->{t}' for s, t in service.directions)} on http://{host}:{port}", err=True)
-    uvicorn.run(
-        create_app(service), host=host, port=port, log_level=log_level, access_log=False,
-        timeout_graceful_shutdown=30, lifespan="on",
-    )  # fmt: skip
+    typer.echo(f"serving {served} on http://{host}:{port}", err=True)
+    # uvicorn stops on SIGTERM/SIGINT (in-flight requests finish, then the batchers stop) and signals the
+    # process again afterwards: a stop that was asked for and done is exit 0, not the CLI's 143/130.
+    for name in ("SIGTERM", "SIGINT"):
+        signal.signal(getattr(signal, name), _stopped)
+    uvicorn.run(create_app(service), **common)
+
+
+GRACEFUL_S = 30  # seconds in-flight requests get to finish after SIGTERM
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """After uvicorn's graceful shutdown: nothing more to do."""
 
 
 def parse_models(values: list[str] | None, source_lang: str | None, target_lang: str | None) -> dict:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bilingual.errors import GlossaryError, InputError
+from bilingual.errors import EditConflict, GlossaryError, InputError
 from bilingual.glossary import io as glossary_io
 from bilingual.glossary.terms import COLUMNS, KINDS, STATUSES, Glossary, Term
 from bilingual.outputs import write_atomic
@@ -140,8 +140,11 @@ def remove_term(path: str | Path, korean: str, english: str | None = None) -> Te
 LIST_FIELDS = ("korean_forms", "wrong_english")
 
 
-def set_field(path: str | Path, korean: str, field: str, value: str, *, english: str | None = None) -> Term:
-    """Set one column of one row (list columns take ``a | b``)."""
+def set_field(
+    path: str | Path, korean: str, field: str, value: str, *, english: str | None = None, expected: str | None = None
+) -> Term:
+    """Set one column of one row (list columns take ``a | b``). With ``expected`` (the value the editor
+    saw), a row whose value differs by now is left alone and :class:`EditConflict` is raised."""
     if field not in COLUMNS:
         raise GlossaryError(f"unknown field {field!r} (fields: {', '.join(COLUMNS)})")
 
@@ -150,6 +153,14 @@ def set_field(path: str | Path, korean: str, field: str, value: str, *, english:
         old = glossary.entries[index]
         if not isinstance(old, Term):  # _select only returns rows; kept for the type checker
             raise GlossaryError(f"line {index} is not a term row")
+        if expected is not None:
+            current = getattr(old, field)
+            shown = " | ".join(current) if field in LIST_FIELDS else str(current)
+            if shown.strip() != expected.strip():
+                raise EditConflict(
+                    f"{korean.strip()}: {field} was changed by someone else to {shown!r} since you loaded it; "
+                    "reload and edit again"
+                )
         new_value: object = glossary_io.split_field(value) if field in LIST_FIELDS else value
         new = replace(old, **{field: new_value}, raw="")
         validate_term(new)

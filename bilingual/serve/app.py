@@ -7,8 +7,10 @@ body, or the query string and form fields together. Every error is
 key, 413 body too large, 429 slow down with ``Retry-After``, 500 a failed
 translation). Translation work runs in worker threads; the event loop only
 parses, admits and answers. The access log is one JSON line per request on
-the ``bilingual.serve.access`` logger: method, path (never the query string),
-status, milliseconds, body bytes; never a text or a key.
+the ``bilingual.serve.access`` logger: method, route (the matched route's
+pattern, never the query string), status, milliseconds, request and response
+body bytes, and the API key's id (a hash prefix; None without a key); never a
+text or a key.
 """
 
 from __future__ import annotations
@@ -17,118 +19,32 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import time
 import urllib.parse
 import uuid
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
-from bilingual.errors import BilingualError, EngineError, InputError
+from bilingual.errors import ApiError, BilingualError, EditConflict, EngineError, InputError
 from bilingual.serve.batching import Overloaded
+from bilingual.serve.http import BodyLimit, Metrics, error_response
 from bilingual.serve.keys import KeyRing, load_keys
 from bilingual.serve.service import Service
 from bilingual.text.language import LANGUAGE_NAMES, script_counts
 
 ACCESS_LOG = logging.getLogger("bilingual.serve.access")
+CONFIG_ENV = "BILINGUAL_SERVE_CONFIG"  # ``--workers``: the config each worker process reads
 FILE_FORMATS = {".txt": "txt", ".md": "md", ".jsonl": "jsonl"}
 KEPT_FILES = 100  # translated files kept for /download_file
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.retry_after = retry_after
-
-
-def error_response(status: int, message: str, retry_after: float | None = None) -> JSONResponse:
-    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after is not None else None
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
-
-
-class BodyLimit:
-    """ASGI middleware: a request body over ``limit`` bytes is answered 413 (by its Content-Length, or as it arrives)."""
-
-    def __init__(self, app, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            response = error_response(413, f"Request body too large (limit {self.limit} bytes)")
-            return await response(scope, receive, send)
-        seen = 0
-        started = False
-
-        async def limited_receive():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge()
-            return message
-
-        async def watched_send(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, watched_send)
-        except _TooLarge:
-            if not started:
-                await error_response(413, f"Request body too large (limit {self.limit} bytes)")(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class Metrics:
-    """Counters for ``/metrics`` (Prometheus text format)."""
-
-    def __init__(self) -> None:
-        self.requests: Counter[tuple[str, int]] = Counter()
-        self.characters = 0
-        self.in_flight = 0
-        self.rejected = 0
-        self.started = time.time()
-
-    def render(self, service: Service) -> str:
-        lines = [
-            "# TYPE bilingual_requests_total counter",
-            *(f'bilingual_requests_total{{path="{p}",status="{s}"}} {n}' for (p, s), n in sorted(self.requests.items())),
-            "# TYPE bilingual_translated_characters_total counter",
-            f"bilingual_translated_characters_total {self.characters}",
-            "# TYPE bilingual_requests_in_flight gauge",
-            f"bilingual_requests_in_flight {self.in_flight}",
-            "# TYPE bilingual_rejected_busy_total counter",
-            f"bilingual_rejected_busy_total {self.rejected}",
-            "# TYPE bilingual_uptime_seconds gauge",
-            f"bilingual_uptime_seconds {time.time() - self.started:.1f}",
-        ]
-        for name, kind in (
-            ("batches", "counter"), ("segments", "counter"), ("jobs", "counter"), ("shared_batches", "counter"),
-            ("largest_share", "gauge"), ("waiting", "gauge"), ("engine_seconds", "counter"),
-        ):  # fmt: skip
-            lines.append(f"# TYPE bilingual_batcher_{name} {kind}")
-            for (s, t), batcher in service.batchers.items():
-                value = getattr(batcher.stats, name)
-                shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-                lines.append(f'bilingual_batcher_{name}{{direction="{s}-{t}"}} {shown}')
-        return "\n".join(lines) + "\n"
 
 
 def create_app(service: Service) -> FastAPI:
@@ -177,44 +93,62 @@ def create_app(service: Service) -> FastAPI:
 
     # the access log and counters -----------------------------------------------
 
+    app.add_middleware(BodyLimit, limit=config.max_body)  # inside the access log, so that its 413s are logged too
+
     @app.middleware("http")
     async def _access_log(request: Request, call_next):
         start = time.perf_counter()
         status = 500
+        response = None
         try:
             response = await call_next(request)
             status = response.status_code
             return response
         finally:
-            path = request.scope.get("route").path if request.scope.get("route") is not None else "<other>"
+            route = request.scope.get("route")
+            path = route.path if route is not None else "<other>"
             metrics.requests[(path, status)] += 1
+            length = request.headers.get("content-length") or "0"
+            out = response.headers.get("content-length") if response is not None else None
             ACCESS_LOG.info(json.dumps({
-                "ts": round(time.time(), 3), "method": request.method, "path": request.url.path, "status": status,
+                "ts": round(time.time(), 3), "method": request.method, "path": path, "status": status,
                 "ms": round((time.perf_counter() - start) * 1000, 1),
-                "bytes_in": int(request.headers.get("content-length") or 0),
+                "bytes_in": int(length) if length.isdigit() else None,
+                "bytes_out": int(out) if out and out.isdigit() else None,
+                "key": getattr(request.state, "key_id", None),
                 "client": request.client.host if request.client else None,
             }))  # fmt: skip
 
     # reading requests -----------------------------------------------------------
+
+    async def body(request: Request) -> bytes:
+        try:
+            return await request.body()
+        except ClientDisconnect:  # half a body, then gone: nobody is left to answer
+            raise ApiError(400, "Invalid request: the client went away before the body ended") from None
 
     async def params(request: Request) -> dict[str, Any]:
         """LibreTranslate's reading: a JSON object body, or the query string and form fields."""
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind == "application/json":
             try:
-                data = json.loads(await request.body() or b"null")
-            except (ValueError, UnicodeDecodeError):
+                data = json.loads(await body(request) or b"null")
+                # a lone surrogate (\ud800) is valid JSON but no text: refuse it here, not deep in a tokenizer
+                json.dumps(data, ensure_ascii=False).encode("utf-8")
+            except (ValueError, UnicodeError, RecursionError):
                 raise ApiError(400, "Invalid JSON format") from None
             if not isinstance(data, dict):
                 raise ApiError(400, "Invalid JSON format")
             return data
         values: dict[str, Any] = dict(request.query_params)
         if kind == "application/x-www-form-urlencoded":  # UTF-8, percent-encoded or not
-            body = (await request.body()).decode("utf-8", "replace")
-            values.update(urllib.parse.parse_qsl(body, keep_blank_values=True))
+            text = (await body(request)).decode("utf-8", "replace")
+            values.update(urllib.parse.parse_qsl(text, keep_blank_values=True))
         elif kind == "multipart/form-data":
             try:
                 form = await request.form()
+            except ClientDisconnect:
+                raise ApiError(400, "Invalid request: the client went away before the body ended") from None
             except Exception:
                 raise ApiError(400, "Invalid form data") from None
             for key, value in form.multi_items():
@@ -222,9 +156,11 @@ def create_app(service: Service) -> FastAPI:
         return values
 
     def access(values: dict[str, Any], request: Request, *, editor: bool = False) -> None:
+        given = values.get("api_key")
+        if given is not None and not isinstance(given, str):
+            raise ApiError(400, "Invalid request: api_key must be a string")
         if keys is None:  # no keys configured: everyone may translate and edit (bind to loopback)
             return
-        given = values.get("api_key")
         auth = request.headers.get("authorization", "")
         if not given and auth.lower().startswith("bearer "):
             given = auth[7:].strip()
@@ -233,6 +169,7 @@ def create_app(service: Service) -> FastAPI:
         key = keys.lookup(given)
         if key is None:
             raise ApiError(403, "Invalid API key")
+        request.state.key_id = key.id
         if editor and not key.editor:
             raise ApiError(403, "This API key may not edit glossaries")
         wait = keys.admit(key)
@@ -275,6 +212,8 @@ def create_app(service: Service) -> FastAPI:
         except Overloaded as exc:
             metrics.rejected += 1
             raise ApiError(429, f"Slowdown: {exc}", retry_after=1) from None
+        except EditConflict as exc:
+            raise ApiError(409, str(exc)) from None
         except (InputError, BilingualError) as exc:
             if isinstance(exc, EngineError):
                 raise ApiError(500, f"Cannot translate text: {exc}") from None
@@ -336,7 +275,15 @@ def create_app(service: Service) -> FastAPI:
         if fmt not in ("text", "html"):
             raise ApiError(400, f"{fmt} format is not supported")
         glossary = text_param(values, "glossary", required=False)
-        want_report = str(values.get("report", "")).lower() in ("1", "true", "yes")
+        report_value = values.get("report", "")
+        if not isinstance(report_value, (str, bool, int)):
+            raise ApiError(400, "Invalid request: report must be true or false")
+        want_report = str(report_value).lower() in ("1", "true", "yes")
+        alternatives = values.get("alternatives")
+        if alternatives not in (None, "") and not (
+            isinstance(alternatives, int) or (isinstance(alternatives, str) and alternatives.strip().isdigit())
+        ):
+            raise ApiError(400, "Invalid request: alternatives must be a number")
         batch = isinstance(q, list)
         texts = q if batch else [q]
         if not all(isinstance(t, str) for t in texts):
@@ -378,8 +325,7 @@ def create_app(service: Service) -> FastAPI:
         body: dict[str, Any] = {"translatedText": [t.text for t in done] if batch else done[0].text}
         if source == "auto":
             body["detectedLanguage"] = detected if batch else detected[0]
-        alternatives = values.get("alternatives")
-        if alternatives not in (None, "", 0, "0"):
+        if alternatives not in (None, "", 0, "0", False):
             body["alternatives"] = [[] for _ in done] if batch else []
         if want_report:
             body["report"] = [report_of(t) for t in done] if batch else report_of(done[0])
@@ -471,7 +417,7 @@ def create_app(service: Service) -> FastAPI:
         metrics.characters += len(text)
 
         def work():
-            from bilingual.formats import parse, render
+            from bilingual.formats import parse
 
             docs = parse(text, fmt, name="article")
             return docs, service.translate_documents(docs, (src, tgt), glossary)
@@ -507,7 +453,7 @@ def create_app(service: Service) -> FastAPI:
         "/v1/glossaries/{name}",
         summary="Add, set or remove one term (an editor key when keys are configured)",
         description='{"action": "add|set|remove", "korean": ..., "english": ..., "korean_forms": "a | b", '
-        '"wrong_english": ..., "kind": ..., "status": ..., "note": ..., "field"/"value" for set}',
+        '"wrong_english": ..., "kind": ..., "status": ..., "note": ..., "field"/"value" for set, optional "expected" (the value the editor saw: a changed row answers 409)}',
     )
     async def glossary_edit(name: str, request: Request):
         values = await params(request)
@@ -544,7 +490,18 @@ def create_app(service: Service) -> FastAPI:
         except FileNotFoundError:
             raise ApiError(404, "Not Found") from None
 
-    return BodyLimit(app, config.max_body)  # type: ignore[return-value]
+    return app
+
+
+def app_from_environment():
+    """The app of one ``bilingual serve --workers N`` process: its own models and batchers, loaded from the
+    config the command put in ``BILINGUAL_SERVE_CONFIG`` (uvicorn calls this factory in each worker)."""
+    from bilingual.serve.service import ServeConfig
+
+    data = json.loads(os.environ[CONFIG_ENV])
+    level = str(data.get("log_level") or "info").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format="%(message)s")
+    return create_app(Service(ServeConfig.from_dict(data["config"])))
 
 
 def page(name: str) -> str:

@@ -4,14 +4,25 @@ Each request runs the ordinary :class:`~bilingual.translation.pipeline.Translato
 in a worker thread, over a :class:`BatchedEngine`. Its ``translate_batch`` hands
 the request's segments (with their token counts) to the direction's
 :class:`Batcher`, an asyncio task on the server's event loop, and blocks until
-they are translated. The batcher takes the first waiting job, then everything
-else already waiting, then waits at most ``wait_ms`` for more while it holds
-fewer than ``batch_size`` segments; it sorts the distinct segments of all those
-jobs by length and cuts them into batches with the CLI's budget (at most
-``batch_size`` segments and ``batch_size * TOKENS_PER_SLOT`` padded tokens),
-runs each batch in the direction's one engine thread, and resolves each job as
-soon as all of its segments are done. With ``cross_request=False`` it takes one
-job at a time (one-request-at-a-time serving, for comparison).
+they are translated.
+
+The batcher keeps one pool of waiting segments (a text asked for by several
+requests at once is translated once). Whenever the engine thread is free it
+picks the next batch from the pool: it starts from the longest waiting segment
+of the oldest request, and adds the waiting segments closest to it in length,
+from the oldest requests (about ``WINDOW`` batches' worth), up to the CLI's
+budget (at most ``batch_size`` segments and ``batch_size * TOKENS_PER_SLOT``
+padded tokens). So every batch moves the oldest
+request forward (its wait is bounded by its own size, not by the load), batches
+hold segments of similar length (little padding), and segments that arrive
+while a batch runs join the next one: the engine never waits for a whole group
+of requests to finish. With fewer than ``batch_size`` segments waiting, it waits
+for more until the oldest one has waited ``wait_ms``. A request is answered as
+soon as all of its segments are done.
+
+With ``cross_request=False`` it takes one request at a time: the oldest
+request's segments only, longest first (one-request-at-a-time serving, for
+comparison).
 
 The number of segments waiting is bounded (``max_waiting``): past it
 :meth:`Batcher.submit` raises :class:`Overloaded`, which the app answers with
@@ -21,17 +32,23 @@ The number of segments waiting is bounded (``max_waiting``): past it
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
-from collections.abc import Sequence
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from bilingual.engines.base import Engine, GenerationOptions, Translation
-from bilingual.translation.pipeline import _batches
+from bilingual.translation.pipeline import TOKENS_PER_SLOT
 
 # A request's Translator hands all its segments over in one call; the batcher
 # cuts them into engine batches of the configured size.
 WHOLE_REQUEST = 1 << 20
+
+_LOG = logging.getLogger("bilingual.serve")
+# Batches are cut from the waiting segments of the oldest requests, about this many batches' worth: enough
+# for segments of similar length to meet, few enough that older requests finish first.
+WINDOW = 8
 
 
 class Overloaded(Exception):
@@ -57,8 +74,19 @@ class _Job:
     counts: list[int]
     options: GenerationOptions
     future: asyncio.Future
+    seq: int
     results: dict[str, Translation] = field(default_factory=dict)
+    left: int = 0  # distinct texts not translated yet
     shared: int = 1  # most jobs that shared one of its batches
+
+
+@dataclass(eq=False)
+class _Entry:
+    """One distinct waiting text and the jobs that wait for it."""
+
+    text: str
+    count: int
+    owners: list[_Job]
 
 
 def _key(options: GenerationOptions) -> tuple[int, int, int]:
@@ -83,9 +111,13 @@ class Batcher:
         self.cross_request = cross_request
         self.max_waiting = max_waiting
         self.stats = BatchStats()
-        self._queue: asyncio.Queue[_Job] | None = None
+        self._pools: dict[tuple[int, int, int], dict[str, _Entry]] = {}
+        self._jobs: deque[tuple[float, _Job]] = deque()  # (arrival, job), oldest first
+        self._seq = 0
+        self._wakeup: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task | None = None
+        self._closed = False
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"engine-{engine.source_lang}-{engine.target_lang}")
 
     # life ---------------------------------------------------------------------
@@ -93,20 +125,22 @@ class Batcher:
     def start(self) -> None:
         """Start the batching task on the running event loop."""
         self._loop = asyncio.get_running_loop()
-        self._queue = asyncio.Queue()
+        self._wakeup = asyncio.Event()
         self._task = self._loop.create_task(self._run(), name="batcher")
 
     async def stop(self) -> None:
         """Stop taking jobs, fail the ones still waiting, and let the engine thread finish."""
+        self._closed = True
         if self._task is not None:
             self._task.cancel()
             try:
                 await self._task
             except asyncio.CancelledError:
                 pass
-        while self._queue is not None and not self._queue.empty():
-            job = self._queue.get_nowait()
+        for _, job in list(self._jobs):
             self._resolve(job, Overloaded("the server is shutting down"))
+        self._jobs.clear()
+        self._pools.clear()
         self._executor.shutdown(wait=True)
 
     # submitting ---------------------------------------------------------------
@@ -114,14 +148,29 @@ class Batcher:
     async def submit(self, texts: list[str], counts: list[int], options: GenerationOptions) -> tuple[list[Translation], int]:
         """Translate ``texts`` (token ``counts``) together with other jobs: (one result per text, the most
         jobs that shared one of its batches). Overloaded when too many segments wait already."""
-        if self._queue is None or self._loop is None:
+        if self._wakeup is None or self._loop is None:
             raise RuntimeError("the batcher is not started")
+        if self._closed:
+            raise Overloaded("the server is shutting down")
         if self.stats.waiting + len(texts) > self.max_waiting and self.stats.waiting:
             raise Overloaded(f"{self.stats.waiting} segments are waiting")
-        job = _Job(list(texts), list(counts), options, self._loop.create_future())
-        self.stats.waiting += len(texts)
+        self._seq += 1
+        job = _Job(list(texts), list(counts), options, self._loop.create_future(), self._seq)
         self.stats.jobs += 1
-        self._queue.put_nowait(job)
+        if not texts:
+            return [], 1
+        self.stats.waiting += len(texts)
+        pool = self._pools.setdefault(_key(options), {})
+        for text, n in zip(job.texts, job.counts):
+            entry = pool.get(text)
+            if entry is None:
+                pool[text] = _Entry(text, max(int(n), 1), [job])
+                job.left += 1
+            elif job not in entry.owners:
+                entry.owners.append(job)
+                job.left += 1
+        self._jobs.append((self._loop.time(), job))
+        self._wakeup.set()
         await job.future
         return [job.results[text] for text in job.texts], job.shared
 
@@ -133,76 +182,140 @@ class Batcher:
 
     # the task -------------------------------------------------------------------
 
+    def _oldest(self) -> tuple[float, _Job] | None:
+        while self._jobs and self._jobs[0][1].future.done():
+            self._jobs.popleft()
+        return self._jobs[0] if self._jobs else None
+
+    def _waiting_in(self, key: tuple[int, int, int]) -> int:
+        return len(self._pools.get(key, ()))
+
     async def _run(self) -> None:
-        assert self._queue is not None and self._loop is not None
+        assert self._wakeup is not None and self._loop is not None
         while True:
-            jobs = [await self._queue.get()]
-            if self.cross_request:
-                while not self._queue.empty():
-                    jobs.append(self._queue.get_nowait())
-                deadline = self._loop.time() + self.wait_s
-                while sum(len(j.texts) for j in jobs) < self.batch_size:
-                    remaining = deadline - self._loop.time()
-                    if remaining <= 0:
-                        break
-                    try:
-                        jobs.append(await asyncio.wait_for(self._queue.get(), remaining))
-                    except TimeoutError:
-                        break
-            try:
-                await self._run_jobs(jobs)
-            except asyncio.CancelledError:
-                for job in jobs:
-                    self._resolve(job, Overloaded("the server is shutting down"))
-                raise
-
-    async def _run_jobs(self, jobs: list[_Job]) -> None:
-        groups: dict[tuple[int, int, int], list[_Job]] = {}
-        for job in jobs:
-            groups.setdefault(_key(job.options), []).append(job)
-        for group in groups.values():
-            await self._run_group(group)
-
-    async def _run_group(self, jobs: list[_Job]) -> None:
-        assert self._loop is not None
-        counts: dict[str, int] = {}
-        owners: dict[str, list[_Job]] = {}
-        for job in jobs:
-            for text, n in zip(job.texts, job.counts):
-                counts.setdefault(text, n)
-                holders = owners.setdefault(text, [])
-                if job not in holders:
-                    holders.append(job)
-        distinct = list(counts)
-        lengths = [counts[t] for t in distinct]
-        order = sorted(range(len(distinct)), key=lambda i: lengths[i], reverse=True)
-        options = replace(jobs[0].options, batch_size=self.batch_size)
-        left = {id(job): len(set(job.texts)) for job in jobs}
-        for batch in _batches(order, lengths, self.batch_size):
-            texts = [distinct[i] for i in batch]
-            members = {id(j): j for t in texts for j in owners[t]}
-            start = self._loop.time()
-            try:
-                results = await self._loop.run_in_executor(self._executor, self.engine.translate_batch, texts, options)
-            except Exception as exc:  # the engine failed: every job with a segment here fails with it
-                for job in members.values():
-                    self._resolve(job, exc)
+            oldest = self._oldest()
+            if oldest is None:
+                self._wakeup.clear()
+                await self._wakeup.wait()
                 continue
-            finally:
-                self.stats.engine_seconds += self._loop.time() - start
-            self.stats.batches += 1
-            self.stats.segments += len(texts)
-            if len(members) > 1:
-                self.stats.shared_batches += 1
-            self.stats.largest_share = max(self.stats.largest_share, len(members))
-            for text, result in zip(texts, results):
-                for job in owners[text]:
-                    job.results[text] = result
-                    job.shared = max(job.shared, len(members))
-                    left[id(job)] -= 1
-            for job in members.values():
-                if left[id(job)] == 0:
-                    self._resolve(job)
+            arrival, job = oldest
+            if self.cross_request and self._waiting_in(_key(job.options)) < self.batch_size:
+                remaining = arrival + self.wait_s - self._loop.time()
+                if remaining > 0:  # a bounded wait for other requests' segments
+                    self._wakeup.clear()
+                    try:
+                        await asyncio.wait_for(self._wakeup.wait(), remaining)
+                    except TimeoutError:
+                        pass
+                    continue
+            if not any(job in entry.owners for entry in self._pools.get(_key(job.options), {}).values()):
+                self._resolve(job, RuntimeError("the batcher lost this request's segments"))  # never left hanging
+                continue
+            batch = self._pick(job)
+            try:
+                await self._run_batch(batch, job.options)
+            except asyncio.CancelledError:
+                for entry in batch:
+                    for owner in entry.owners:
+                        self._resolve(owner, Overloaded("the server is shutting down"))
+                raise
+            except Exception as exc:  # a fault of the batcher itself: fail the jobs it holds, never hang them
+                _LOG.exception("the batcher failed a batch")
+                for entry in batch:
+                    for owner in entry.owners:
+                        self._resolve(owner, exc)
+                self._drop_resolved()
+
+    def _pick(self, job: _Job) -> list[_Entry]:
+        """The next batch, taken out of the pool: ``job``'s longest waiting segment and its neighbours in length."""
+        key = _key(job.options)
+        pool = self._pools[key]
+        budget = self.batch_size * TOKENS_PER_SLOT
+        if self.cross_request:
+            ordered = sorted(self._window(pool, key), key=lambda e: (e.count, min(o.seq for o in e.owners)))
+        else:
+            ordered = sorted((e for e in pool.values() if job in e.owners), key=lambda e: e.count)
+        anchor = max(range(len(ordered)), key=lambda i: (ordered[i].count if job in ordered[i].owners else -1, -i))
+        lo = hi = anchor
+        longest = ordered[anchor].count
+        while hi - lo + 1 < self.batch_size:
+            below = ordered[lo - 1].count if lo > 0 else None
+            above = ordered[hi + 1].count if hi + 1 < len(ordered) else None
+            if below is None and above is None:
+                break
+            target = ordered[anchor].count
+            take_below = above is None or (below is not None and target - below <= above - target)
+            n = below if take_below else above
+            assert n is not None
+            if max(longest, n) * (hi - lo + 2) > budget:
+                break
+            longest = max(longest, n)
+            if take_below:
+                lo -= 1
+            else:
+                hi += 1
+        batch = ordered[lo : hi + 1]
+        for entry in batch:
+            del pool[entry.text]
+        if not pool:
+            del self._pools[key]
+        return batch
+
+    def _window(self, pool: dict[str, _Entry], key: tuple[int, int, int]) -> list[_Entry]:
+        """The waiting segments of the oldest jobs, job by job, until there are ``WINDOW`` batches' worth:
+        batches are cut from these, so that older requests finish first."""
+        by_job: dict[int, list[_Entry]] = {}
+        for entry in pool.values():
+            for owner in entry.owners:
+                by_job.setdefault(id(owner), []).append(entry)
+        window: dict[int, _Entry] = {}
+        for _, job in self._jobs:
+            if len(window) >= WINDOW * self.batch_size:
+                break
+            if _key(job.options) == key:
+                window.update((id(e), e) for e in by_job.get(id(job), ()))
+        return list(window.values())
+
+    async def _run_batch(self, batch: list[_Entry], job_options: GenerationOptions) -> None:
+        assert self._loop is not None
+        texts = [entry.text for entry in batch]
+        members = {id(o): o for entry in batch for o in entry.owners}
+        options = replace(job_options, batch_size=self.batch_size)
+        start = self._loop.time()
+        try:
+            results = await self._loop.run_in_executor(self._executor, self.engine.translate_batch, texts, options)
+        except Exception as exc:  # the engine failed: every job with a segment here fails with it
+            for owner in members.values():
+                self._resolve(owner, exc)
+            self._drop_resolved()
+            return
+        finally:
+            self.stats.engine_seconds += self._loop.time() - start
+        self.stats.batches += 1
+        self.stats.segments += len(texts)
+        if len(members) > 1:
+            self.stats.shared_batches += 1
+        self.stats.largest_share = max(self.stats.largest_share, len(members))
+        for entry, result in zip(batch, results):
+            for owner in entry.owners:
+                owner.results[entry.text] = result
+                owner.shared = max(owner.shared, len(members))
+                owner.left -= 1
+        for owner in members.values():
+            if owner.left <= 0:
+                self._resolve(owner)
+
+    def _drop_resolved(self) -> None:
+        """Forget waiting segments whose jobs have all failed."""
+        for key in list(self._pools):
+            pool = self._pools[key]
+            for text in list(pool):
+                entry = pool[text]
+                entry.owners = [o for o in entry.owners if not o.future.done()]
+                if not entry.owners:
+                    del pool[text]
+            if not pool:
+                del self._pools[key]
 
     def _resolve(self, job: _Job, error: BaseException | None = None) -> None:
         if job.future.done():
@@ -246,4 +359,3 @@ class BatchedEngine(Engine):
     @property
     def shared(self) -> int:
         return getattr(self._local, "shared", 1)
-

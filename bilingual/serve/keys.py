@@ -5,11 +5,13 @@ separated by white space; ``#`` starts a comment. A key without a number may
 make :data:`DEFAULT_PER_MINUTE` requests a minute; ``editor`` also lets it
 edit glossaries. A key is compared with every configured key in constant
 time (:func:`hmac.compare_digest`), and never logged or shown: a key is named
-in messages by its line number only.
+in messages by its line number only, and in the access log by :attr:`ApiKey.id`
+(the first 12 hex digits of its SHA-256).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import threading
 import time
@@ -29,6 +31,11 @@ class ApiKey:
     per_minute: int = DEFAULT_PER_MINUTE
     editor: bool = False
     line: int = 0
+
+    @property
+    def id(self) -> str:
+        """What names the key in the access log: the first 12 hex digits of its SHA-256, never the key."""
+        return hashlib.sha256(self.secret.encode("utf-8")).hexdigest()[:12]
 
     def __repr__(self) -> str:  # never shows the secret
         return f"ApiKey(line={self.line}, per_minute={self.per_minute}, editor={self.editor})"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bilingual.translation.pipeline import TranslationResult, Translator
 
 Direction = tuple[str, str]
+WARM_UP = {"ko": "서울시는 버스 요금을 올린다고 밝혔다. 시민들은 반대했다.", "en": "Seoul said it would raise fares. People objected."}
 ALL_DIRECTIONS: tuple[Direction, ...] = (("ko", "en"), ("en", "ko"))
 
 
@@ -56,6 +57,23 @@ class ServeConfig:
     queue_size: int = 4096  # segments waiting for the engine (429 past it)
     max_requests: int = 256  # translation requests in progress at once (429 past it)
     api_keys: Path | None = None
+
+    def to_dict(self) -> dict:
+        """The config as JSON-ready values (for ``--workers``: each worker process reads it back)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["models"] = {f"{s}-{t}": model for (s, t), model in self.models.items()}
+        out["glossaries"] = [str(path) for path in self.glossaries]
+        out["api_keys"] = str(self.api_keys) if self.api_keys is not None else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ServeConfig:
+        """The config :meth:`to_dict` wrote."""
+        values = dict(data)
+        values["models"] = {tuple(key.split("-")): model for key, model in values["models"].items()}
+        values["glossaries"] = [Path(path) for path in values["glossaries"]]
+        values["api_keys"] = Path(values["api_keys"]) if values.get("api_keys") else None
+        return cls(**values)
 
 
 @dataclass
@@ -139,6 +157,19 @@ class Service:
             )  # fmt: skip
         self.batchers: dict[Direction, Batcher] = {}
         self._proxies: dict[Direction, BatchedEngine] = {}
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """One sample sentence through each direction's pipeline before serving: the sentence splitter's
+        analyser (seconds to build, holding the interpreter) and the engine's first-call allocations load now,
+        not under the first requests."""
+        from bilingual.formats.text import parse_text
+        from bilingual.translation.pipeline import Translator
+
+        for direction, engine in self.engines.items():
+            options = GenerationOptions(beams=1, max_length=8, batch_size=1)
+            doc = parse_text(WARM_UP[direction[0]], headline=False)
+            Translator(engine, enforcer=self._enforcer(None, direction), options=options).translate_documents([doc])
 
     # life -------------------------------------------------------------------
 
@@ -216,7 +247,9 @@ class Service:
             changed = edit.remove_term(path, korean, english)
         elif action == "set":
             field_name = fields.get("field") or ""
-            changed = edit.set_field(path, korean, field_name, fields.get("value") or "", english=english)
+            changed = edit.set_field(
+                path, korean, field_name, fields.get("value") or "", english=english, expected=fields.get("expected")
+            )
         else:
             raise InputError(f"unknown glossary action {action!r}; use add, set or remove")
         with self._glossary_lock:

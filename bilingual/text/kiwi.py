@@ -15,12 +15,23 @@ are one paragraph or one word at a time, where a thread pool only costs memory.
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
+
+_BUILDING = threading.Lock()  # threads asking at once (bilingual serve) wait for one build, not build one each
+
+
+def kiwi(*, multi_words: bool = False) -> Any:
+    """The shared ``kiwipiepy.Kiwi``, built on first use."""
+    with _BUILDING:
+        return _build(multi_words)
 
 
 @functools.lru_cache(maxsize=2)
-def kiwi(*, multi_words: bool = False) -> Any:
-    """The shared ``kiwipiepy.Kiwi``, built on first use."""
+def _build(multi_words: bool) -> Any:
     from kiwipiepy import Kiwi
 
     return Kiwi(num_workers=1, load_multi_dict=multi_words)
+
+
+kiwi.cache_clear = _build.cache_clear  # type: ignore[attr-defined]  # as with functools.lru_cache
