@@ -42,6 +42,10 @@ _API: dict[str, str] = {
     "TranslationResult": "bilingual.translation.pipeline",
     "translate_files": "bilingual.translation.files",
     "FilesResult": "bilingual.translation.files",
+    # archives
+    "translate_archive": "bilingual.archive.run",
+    "translate_stream": "bilingual.archive.stream",
+    "read_records": "bilingual.archive.records",
     "GenerationOptions": "bilingual.engines.base",
     "Engine": "bilingual.engines.base",
     "load_engine": "bilingual.engines",

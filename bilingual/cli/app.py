@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "bilingual.cli.corpus",
     "bilingual.cli.eval",
     "bilingual.cli.serve",
+    "bilingual.cli.batch",
 )
 
 

@@ -66,30 +66,50 @@ def parse_jsonl(text: str, *, name: str = "<input>") -> list[Document]:
         if not content.strip():
             blank += line
             continue
-        members = _load_members(content, f"{name}: line {lineno}")
-        blocks = []
-        counts = {}
-        for key in TEXT_FIELDS:
-            member = members.get(key)
-            field_doc = parse_text(member.value if member and member.value else "", headline=(key == "title"))
-            counts[key] = len(field_doc.blocks)
-            blocks.extend(field_doc.blocks)
-        meta = {
-            "jsonl": {
-                "members": members,
-                "line": content,
-                "eol": line_ending(line),
-                "before": blank,
-                "after": "",
-                "blocks": counts,
-                "lineno": lineno,
-            }
-        }
-        docs.append(Document(blocks=blocks, id=_doc_id(members, content, f"{name}:{lineno}"), format="jsonl", meta=meta))
+        doc = parse_jsonl_line(content, where=f"{name}: line {lineno}", fallback_id=f"{name}:{lineno}", eol=line_ending(line))
+        doc.meta["jsonl"].update(before=blank, lineno=lineno)
+        docs.append(doc)
         blank = ""
     if blank and docs:
         docs[-1].meta["jsonl"]["after"] = blank
     return docs
+
+
+def parse_jsonl_line(
+    content: str,
+    *,
+    where: str,
+    fallback_id: str,
+    eol: str = "\n",
+    fields: tuple[str, str] = TEXT_FIELDS,
+    id_key: str = "id",
+) -> Document:
+    """One JSON Lines article: ``content`` is the line without its line ending ``eol``.
+
+    ``fields`` names the title and body keys (default ``title``, ``body``) and
+    ``id_key`` the id key; :func:`render_jsonl` writes the line back with only
+    those two strings replaced. InputError naming ``where`` for a line that is refused.
+    """
+    members = _load_members(content, where, fields)
+    blocks = []
+    counts = {}
+    for key, headline in zip(fields, (True, False)):
+        member = members.get(key)
+        field_doc = parse_text(member.value if member and member.value else "", headline=headline)
+        counts[key] = len(field_doc.blocks)
+        blocks.extend(field_doc.blocks)
+    meta = {
+        "jsonl": {
+            "members": members,
+            "line": content,
+            "eol": eol,
+            "before": "",
+            "after": "",
+            "blocks": counts,
+            "fields": fields,
+        }
+    }
+    return Document(blocks=blocks, id=_doc_id(members, content, fallback_id, id_key), format="jsonl", meta=meta)
 
 
 def render_jsonl(doc: Document) -> str:
@@ -102,7 +122,7 @@ def render_jsonl(doc: Document) -> str:
     if any(b.translated for b in doc.blocks):
         replaced: list[tuple[_Member, str]] = []
         start = 0
-        for key in TEXT_FIELDS:
+        for key in info.get("fields", TEXT_FIELDS):
             count = info["blocks"][key]
             member = info["members"].get(key)
             rendered = "".join(render_block(b) for b in doc.blocks[start : start + count])
@@ -118,7 +138,7 @@ def render_jsonl(doc: Document) -> str:
     return info["before"] + line + info["eol"] + info["after"]
 
 
-def _load_members(content: str, where: str) -> dict[str, _Member]:
+def _load_members(content: str, where: str, fields: tuple[str, str] = TEXT_FIELDS) -> dict[str, _Member]:
     """The line's top-level members by key (the last of a repeated key, as JSON readers do)."""
     _check_depth(content, where)
     try:
@@ -128,11 +148,11 @@ def _load_members(content: str, where: str) -> dict[str, _Member]:
     except RecursionError:  # only past MAX_DEPTH when the interpreter's own stack is already deep
         raise InputError(f"{where}: arrays and objects are nested too deeply to read") from None
     if not isinstance(record, dict):
-        raise InputError(f'{where}: expected a JSON object like {{"id", "title", "body"}}')
+        raise InputError(f'{where}: expected a JSON object like {{"id", "{fields[0]}", "{fields[1]}"}}')
     members, repeated = _scan_members(content)
-    present = [key for key in TEXT_FIELDS if key in members]
+    present = [key for key in fields if key in members]
     if not present:
-        raise InputError(f'{where}: the object has neither "title" nor "body"')
+        raise InputError(f'{where}: the object has neither "{fields[0]}" nor "{fields[1]}"')
     for key in present:
         value = members[key].value
         if key in repeated:
@@ -184,9 +204,9 @@ def _scan_members(content: str) -> tuple[dict[str, _Member], set[str]]:
     return members, repeated
 
 
-def _doc_id(members: dict[str, _Member], content: str, fallback: str) -> str:
+def _doc_id(members: dict[str, _Member], content: str, fallback: str, key: str = "id") -> str:
     """The record's ``id`` (a string as is, anything else as its JSON text), or ``fallback``."""
-    member = members.get("id")
+    member = members.get(key)
     if member is None or member.value is None:
         return fallback
     raw = content[member.start : member.end]

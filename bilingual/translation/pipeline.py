@@ -9,12 +9,18 @@ length, let the enforcer finish, restore the protected spans, and fill
 ``Segment.translation``. Every source segment must end with a non-empty
 translation and every document must keep its blocks: anything else raises
 :class:`~bilingual.errors.EngineError`.
+
+The three steps are public for callers that stream (``bilingual.archive.stream``):
+:meth:`Translator.prepare_documents`, :meth:`Translator.translate_pending` (which
+says after each batch which segments are final, an empty output having been
+retried at once) and :meth:`Translator.finish_documents` for any subset of the
+documents.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from bilingual.document import Block, Document, Segment
@@ -108,6 +114,25 @@ class _Unit:
     output: str = ""
     retried: bool = False
     notes: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class PendingDocuments:
+    """Documents split into segments and prepared for the engine (:meth:`Translator.prepare_documents`).
+
+    ``slots[k]`` is the (document, block, segment index, Segment) of ``units[k]``;
+    the slots of document ``d`` are ``slots[starts[d]:starts[d + 1]]``.
+    """
+
+    docs: list[Document]
+    block_counts: list[int]
+    slots: list[tuple[int, int, int, Segment]] = field(default_factory=list)
+    units: list[_Unit] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+
+    def document_of(self, unit: int) -> int:
+        """The index of the document that unit ``unit`` belongs to."""
+        return self.slots[unit][0]
 
 
 class Translator:
@@ -211,43 +236,72 @@ class Translator:
         segment has no translation; EmptyTranslationError (carrying the result)
         if a non-empty segment stays empty after the retry.
         """
+        pending = self.prepare_documents(docs)
+        for _ in self.translate_pending(pending, progress=progress):
+            pass
+        return self.finish_documents(pending)
+
+    # the three steps of translate_documents, for callers that stream -------
+
+    def prepare_documents(self, docs: Sequence[Document]) -> PendingDocuments:
+        """Split every translatable block of ``docs`` into segments, mask protected spans and
+        let the glossary enforcer prepare each segment; nothing is sent to the engine yet."""
         source_lang = self.engine.source_lang
         limit = self.segment_limit()
-        block_counts = [len(d.blocks) for d in docs]
-        slots: list[tuple[int, int, int, Segment]] = []
-        units: list[_Unit] = []
-        for d, doc in enumerate(docs):
+        pending = PendingDocuments(list(docs), [len(d.blocks) for d in docs])
+        for d, doc in enumerate(pending.docs):
             doc.source_lang, doc.target_lang = source_lang, self.engine.target_lang
+            pending.starts.append(len(pending.slots))
             for b, block in enumerate(doc.blocks):
                 segments = segment_block(block, source_lang, max_tokens=limit, count_tokens=self.engine.count_tokens)
                 for s, (segment, spans) in enumerate(zip(segments, _segment_spans(block))):
                     if not segment.text.strip():
                         segment.translation = segment.text
                         continue
-                    slots.append((d, b, s, segment))
-                    units.append(self._unit(segment.text, spans))
-        self._translate_units(units, progress)
+                    pending.slots.append((d, b, s, segment))
+                    pending.units.append(self._unit(segment.text, spans))
+        pending.starts.append(len(pending.slots))
+        return pending
 
+    def translate_pending(self, pending: PendingDocuments, *, progress: Progress | None = None) -> Iterator[list[int]]:
+        """Translate the segments of ``pending``: distinct model inputs in longest-first
+        token-budget batches, an empty output retried at once with a minimum length.
+
+        A generator: nothing is translated until it is iterated. After each batch
+        it yields the indices (into ``pending.units``) of the segments whose
+        output is now final.
+        """
+        return self._unit_batches(pending.units, progress)
+
+    def finish_documents(self, pending: PendingDocuments, which: Sequence[int] | None = None) -> TranslationResult:
+        """Finish the translated segments of the documents ``which`` (indices into
+        ``pending.docs``; default all): glossary enforcement, protected spans restored,
+        ``Segment.translation`` filled, every document checked (see :meth:`translate_documents`)."""
+        indices = range(len(pending.docs)) if which is None else which
+        docs = [pending.docs[d] for d in indices]
         reports: list[SegmentReport] = []
-        for (d, b, s, segment), unit in zip(slots, units):
-            output, events, restored = self._finish(unit)
-            segment.translation = output
-            reports.append(
-                SegmentReport(
-                    document=docs[d].id,
-                    block=b,
-                    segment=s,
-                    source=segment.text,
-                    output=output,
-                    part_of=segment.part_of,
-                    terms=events,
-                    retried=unit.retried,
-                    empty=not output,
-                    restored=restored,
-                    engine_notes=list(unit.notes),
+        for d in indices:
+            for k in range(pending.starts[d], pending.starts[d + 1]):
+                _, b, s, segment = pending.slots[k]
+                unit = pending.units[k]
+                output, events, restored = self._finish(unit)
+                segment.translation = output
+                reports.append(
+                    SegmentReport(
+                        document=pending.docs[d].id,
+                        block=b,
+                        segment=s,
+                        source=segment.text,
+                        output=output,
+                        part_of=segment.part_of,
+                        terms=events,
+                        retried=unit.retried,
+                        empty=not output,
+                        restored=restored,
+                        engine_notes=list(unit.notes),
+                    )
                 )
-            )
-        result = TranslationResult(list(docs), reports)
+        result = TranslationResult(docs, reports)
         if result.empty_segments:
             first = result.empty_segments[0]
             raise EmptyTranslationError(
@@ -256,7 +310,7 @@ class Translator:
                 f"{first.source[:60]!r})",
                 result,
             )
-        _verify(docs, block_counts)
+        _verify(docs, [pending.block_counts[d] for d in indices])
         return result
 
     # internals ---------------------------------------------------------------
@@ -279,8 +333,17 @@ class Translator:
         return unmask(output, unit.masked).strip(), events, restored
 
     def _translate_units(self, units: list[_Unit], progress: Progress | None) -> None:
-        """Translate the distinct model inputs of ``units``, longest-first batches, then retry empties."""
-        distinct = list(dict.fromkeys(u.prepared.model_input for u in units))
+        """Translate the distinct model inputs of ``units`` (see :meth:`_unit_batches`)."""
+        for _ in self._unit_batches(units, progress):
+            pass
+
+    def _unit_batches(self, units: list[_Unit], progress: Progress | None) -> Iterator[list[int]]:
+        """Translate the distinct model inputs of ``units``, longest-first batches, each empty
+        output retried at once; after each batch, yield the indices of the units it finished."""
+        where: dict[str, list[int]] = {}
+        for k, unit in enumerate(units):
+            where.setdefault(unit.prepared.model_input, []).append(k)
+        distinct = list(where)
         if not distinct:
             if progress:
                 progress(0, 0)
@@ -294,29 +357,33 @@ class Translator:
                 f"model's {hard_limit}: {over[0][0][:60]!r}"
             )
         order = sorted(range(len(distinct)), key=lambda i: counts[i], reverse=True)
-        outputs: dict[str, str] = {}
-        notes: dict[str, list[dict]] = {}
         done = 0
         for batch in _batches(order, counts, self.options.batch_size):
             texts = [distinct[i] for i in batch]
             translated = self.engine.translate_batch(texts, self.options)  # one result per text: the Engine checks
+            notes: dict[str, list[dict]] = {}
             self._collect_notes(texts, translated, notes)
-            outputs.update(zip(texts, (t.text.strip() for t in translated)))
+            outputs = dict(zip(texts, (t.text.strip() for t in translated)))
+            retried: set[str] = set()
+            for i in batch:
+                text = distinct[i]
+                if text.strip() and not outputs[text]:
+                    minimum = min(self.options.max_length, max(2, math.ceil(counts[i] / 3)))
+                    again = self.engine.translate_batch([text], replace(self.options, min_length=minimum))
+                    self._collect_notes([text], again, notes)
+                    outputs[text] = again[0].text.strip()
+                    retried.add(text)
+            finished: list[int] = []
+            for text in texts:
+                for k in where[text]:
+                    units[k].output = outputs[text]
+                    units[k].retried = text in retried
+                    units[k].notes = notes.get(text, [])
+                    finished.append(k)
             done += len(texts)
             if progress:
                 progress(done, len(distinct))
-        retried: set[str] = set()
-        for text, n in zip(distinct, counts):
-            if text.strip() and not outputs[text]:
-                minimum = min(self.options.max_length, max(2, math.ceil(n / 3)))
-                again = self.engine.translate_batch([text], replace(self.options, min_length=minimum))
-                self._collect_notes([text], again, notes)
-                outputs[text] = again[0].text.strip()
-                retried.add(text)
-        for unit in units:
-            unit.output = outputs[unit.prepared.model_input]
-            unit.retried = unit.prepared.model_input in retried
-            unit.notes = notes.get(unit.prepared.model_input, [])
+            yield finished
 
     @staticmethod
     def _collect_notes(texts: list[str], translated: list[Translation], notes: dict[str, list[dict]]) -> None:

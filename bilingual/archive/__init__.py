@@ -1,0 +1,36 @@
+"""Archive scale: millions of articles in JSON Lines (plain, gzip, zstd) or Parquet, with bounded memory.
+
+- :mod:`bilingual.archive.records`: the records of an archive file, read lazily, and rendered back
+  (other keys and columns kept).
+- :mod:`bilingual.archive.stream`: translating a stream of records window by window, each article
+  yielded as soon as its segments are done (:func:`~bilingual.archive.stream.translate_stream`).
+- :mod:`bilingual.archive.journal`: the output written through a partial file with an append-only
+  journal beside it, so that a run killed at any moment resumes exactly
+  (:class:`~bilingual.archive.journal.ArchiveWriter`).
+- :mod:`bilingual.archive.run`: one whole run, what ``bilingual batch`` calls
+  (:func:`~bilingual.archive.run.translate_archive`).
+"""
+
+from __future__ import annotations
+
+from bilingual.archive.journal import ArchiveWriter
+from bilingual.archive.records import Columns, Record, archive_format, read_records, render_line, render_row
+from bilingual.archive.run import ArchiveResult, run_archive, translate_archive
+from bilingual.archive.stream import DEFAULT_WINDOW, Translated, translate_records, translate_stream
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "ArchiveResult",
+    "ArchiveWriter",
+    "Columns",
+    "Record",
+    "Translated",
+    "archive_format",
+    "read_records",
+    "render_line",
+    "render_row",
+    "run_archive",
+    "translate_archive",
+    "translate_records",
+    "translate_stream",
+]

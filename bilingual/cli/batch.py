@@ -1,0 +1,134 @@
+"""``bilingual batch``: options in, :func:`bilingual.archive.run.translate_archive` does the work."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bilingual.cli.options import EngineOption, EngineOptionsOption
+
+if TYPE_CHECKING:
+    from bilingual.archive.run import ArchiveResult
+    from bilingual.archive.stream import Translated
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch)
+
+
+class StreamProgress:
+    """Articles written so far, on stderr: one line rewritten in place on a terminal,
+    else a line every ``every`` seconds."""
+
+    def __init__(self, *, enabled: bool, every: float = 10.0) -> None:
+        self.enabled = enabled
+        self.every = every
+        self.tty = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = self.started  # the first line after a while, not at the first article
+        self.lines = 0
+
+    def update(self, item: Translated, result: ArchiveResult) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.shown < (0.5 if self.tty else self.every):
+            return
+        self.shown = now
+        self.lines += 1
+        rate = result.translated / max(now - self.started, 1e-9)
+        line = f"translated {result.translated} articles ({rate:.1f}/s), {result.articles} in the output"
+        sys.stderr.write(f"\r{line}" if self.tty else f"{line}\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.tty and self.lines:
+            sys.stderr.write("\n")
+
+
+def batch(
+    input: Annotated[
+        str, typer.Argument(metavar="INPUT", help="An archive: .jsonl, .jsonl.gz, .jsonl.zst or .parquet, one article per line or row.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="PATH",
+            help="Output archive in the same family (JSON Lines or Parquet); compression from its name.",
+        ),
+    ],  # fmt: skip
+    source_lang: Annotated[
+        str | None,
+        typer.Option("--from", metavar="LANG", help="Source language, ko or en (default: detected from the first articles)."),
+    ] = None,
+    target_lang: Annotated[
+        str | None, typer.Option("--to", metavar="LANG", help="Target language, ko or en (default: the other one).")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", metavar="MODEL",
+            help="Hugging Face Hub id or local model folder (default: the pinned model for the direction).",
+        ),
+    ] = None,  # fmt: skip
+    revision: Annotated[str | None, typer.Option(help="Hub revision (commit, tag or branch) to use.")] = None,
+    engine: EngineOption = None,
+    engine_option: EngineOptionsOption = None,
+    compute_type: Annotated[
+        str | None, typer.Option("--compute-type", help="Weights precision, e.g. float32, float16, int8 (engine-dependent).")
+    ] = None,
+    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
+    threads: Annotated[int | None, typer.Option(help="CPU threads for the engine (default: the library's choice).")] = None,
+    beams: Annotated[int, typer.Option(help="Beam size.")] = 4,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Segments per batch (long segments go in smaller batches).")] = 16,
+    max_length: Annotated[int, typer.Option("--max-length", help="Most target tokens generated for one segment.")] = 512,
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option("--glossary", "-g", metavar="FILE", help="Glossary file; repeat to combine (later files override)."),
+    ] = None,
+    id_column: Annotated[str, typer.Option("--id-column", metavar="NAME", help="Key or column of each article's id.")] = "id",
+    title_column: Annotated[
+        str, typer.Option("--title-column", metavar="NAME", help="Key or column of the headline (translated).")
+    ] = "title",
+    body_column: Annotated[
+        str, typer.Option("--body-column", metavar="NAME", help="Key or column of the body text (translated).")
+    ] = "body",
+    window: Annotated[
+        int, typer.Option(metavar="N", help="Articles translated together: their segments are sorted by length and batched.")
+    ] = 64,
+    order: Annotated[
+        str, typer.Option(metavar="ORDER", help="input (the input's order) or finished (each article as soon as it is done).")
+    ] = "input",
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the run journaled next to -o: keep the articles written and verified.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary, warnings or glossary override lines.")] = False,
+) -> None:
+    """Translate an archive of articles (JSON Lines or Parquet) with bounded memory, resumably."""
+    from bilingual.archive.records import Columns
+    from bilingual.archive.run import translate_archive
+    from bilingual.cli.app import silenced
+    from bilingual.cli.glossary import echo_overrides
+    from bilingual.cli.options import parse_engine_options
+    from bilingual.engines.base import GenerationOptions
+
+    engine_options = parse_engine_options(engine_option)
+    progress = StreamProgress(enabled=not quiet)
+    with silenced(quiet):
+        try:
+            result = translate_archive(
+                input, output, model=model, source_lang=source_lang, target_lang=target_lang, engine=engine,
+                engine_options=engine_options, glossaries=glossary or (), revision=revision, device=device,
+                threads=threads, compute_type=compute_type,
+                options=GenerationOptions(beams=beams, max_length=max_length, batch_size=batch_size),
+                columns=Columns(id=id_column, title=title_column, body=body_column), window=window, order=order,
+                resume=resume, on_article=progress.update, on_glossary=None if quiet else echo_overrides,
+            )  # fmt: skip
+        finally:
+            progress.close()
+    if not quiet:
+        typer.echo(result.summary(), err=True)
