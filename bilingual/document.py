@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 _LINE_BREAK = re.compile(r"(\r\n|\n|\r)")
 
@@ -46,6 +47,10 @@ class Segment:
     trailing: str = ""  # whitespace that followed the segment in the source
     translation: str | None = None
     part_of: int | None = None  # index of the original sentence when a long one was split
+    # Where the translation came from: "mt" (the engine), "tm-exact" or
+    # "tm-fuzzy" (a translation memory); None while untranslated.
+    origin: str | None = None
+    tm_score: float | None = None  # 0-100 score of the memory match used (tm-fuzzy, tm-exact)
 
 
 @dataclass
@@ -152,6 +157,9 @@ class Document:
     source_lang: str | None = None
     target_lang: str | None = None
     meta: dict = field(default_factory=dict)
+    # The parsed file a writer fills back in (a translate-toolkit store, a
+    # python-docx document, an HTML tree); None for txt, md and jsonl.
+    container: Any = field(default=None, repr=False, compare=False)
 
     def segments(self) -> list[Segment]:
         return [s for b in self.blocks if b.translatable for s in b.segments]

@@ -1,24 +1,31 @@
-"""Reading and writing articles: plain text, Markdown and JSON Lines.
+"""Reading and writing articles in every format bilingual knows.
 
-- :func:`read_inputs` reads a file, a folder (every .txt/.md/.markdown/.jsonl
-  file inside, recursively, in sorted order) or "-" (stdin) into Documents;
-- :func:`parse` turns text of one format into Documents;
+- :data:`FORMAT_SPECS` lists the formats: a name, its file extensions and
+  aliases, and the module that reads and writes it (each such module has
+  ``parse(data, *, id, name) -> list[Document]`` and
+  ``render(doc) -> str | bytes``);
+- :func:`read_inputs` reads a file, a folder (every file with a known
+  extension inside, recursively, in sorted order) or "-" (stdin) into Documents;
+- :func:`parse` turns the text (or, for raw formats, the bytes) of one format
+  into Documents;
 - :func:`render` writes one Document back (translations where present, the
-  source otherwise; an untranslated Document renders to its input exactly);
+  source otherwise; an untranslated Document renders to its input);
 - :func:`write_outputs` writes Documents to stdout, a file or a folder that
   mirrors the input's relative paths (:func:`plan_outputs` checks that
-  beforehand). Output is always UTF-8.
+  beforehand). Text formats are written as UTF-8.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bilingual.document import Document
-from bilingual.text.encoding import read_text
+from bilingual.text.encoding import decode, read_bytes, read_text
 from bilingual.errors import InputError
 
 if TYPE_CHECKING:
@@ -27,7 +34,10 @@ if TYPE_CHECKING:
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
+    "FORMAT_SPECS",
+    "FormatSpec",
     "format_for_path",
+    "format_spec",
     "normalize_format",
     "output_folder",
     "parse",
@@ -37,28 +47,47 @@ __all__ = [
     "write_outputs",
 ]
 
-FORMATS = ("txt", "md", "jsonl")
-EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
-_ALIASES = {
-    "txt": "txt",
-    "text": "txt",
-    "plain": "txt",
-    "md": "md",
-    "markdown": "md",
-    "jsonl": "jsonl",
-    "json-lines": "jsonl",
-    "jsonlines": "jsonl",
-    "ndjson": "jsonl",
-}
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """One article format: its name, file extensions, other names, and its module.
+
+    ``raw`` formats get the file's bytes (their module decodes them, as XML
+    and DOCX readers must) and may render bytes; they write one Document per
+    file. Other formats get text decoded by :mod:`bilingual.text.encoding`.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    aliases: tuple[str, ...]
+    module: str
+    raw: bool = False
+
+
+FORMAT_SPECS: tuple[FormatSpec, ...] = (
+    FormatSpec("txt", (".txt",), ("text", "plain"), "bilingual.formats.text"),
+    FormatSpec("md", (".md", ".markdown"), ("markdown",), "bilingual.formats.markdown"),
+    FormatSpec("jsonl", (".jsonl",), ("json-lines", "jsonlines", "ndjson"), "bilingual.formats.jsonl"),
+)
+
+FORMATS = tuple(spec.name for spec in FORMAT_SPECS)
+EXTENSIONS = {ext: spec.name for spec in FORMAT_SPECS for ext in spec.extensions}
+_SPECS = {spec.name: spec for spec in FORMAT_SPECS}
+_ALIASES = {alias: spec.name for spec in FORMAT_SPECS for alias in (spec.name, *spec.aliases)}
 _STDIN = "-"
 
 
 def normalize_format(format: str) -> str:
-    """"txt", "md" or "jsonl" for a format name or alias; InputError otherwise."""
+    """The name in :data:`FORMATS` of a format name or alias; InputError otherwise."""
     key = format.strip().lower().lstrip(".")
     if key not in _ALIASES:
-        raise InputError(f"unknown format {format!r}: use txt, md or jsonl")
+        raise InputError(f"unknown format {format!r}: use {', '.join(FORMATS)}")
     return _ALIASES[key]
+
+
+def format_spec(format: str) -> FormatSpec:
+    """The :class:`FormatSpec` of a format name or alias; InputError otherwise."""
+    return _SPECS[normalize_format(format)]
 
 
 def format_for_path(path: str | Path) -> str:
@@ -66,37 +95,28 @@ def format_for_path(path: str | Path) -> str:
     return EXTENSIONS.get(Path(path).suffix.lower(), "txt")
 
 
-def parse(text: str, format: str, *, id: str | None = None, name: str | None = None) -> list[Document]:
-    """Documents in ``text``: one for txt and md, one per line for jsonl.
+def parse(data: str | bytes, format: str, *, id: str | None = None, name: str | None = None) -> list[Document]:
+    """Documents in ``data``: one for most formats, one per line for jsonl.
 
-    ``id`` names the document (txt/md) or, for jsonl, the input in ids of
-    records without an "id". ``name`` (default: ``id``) names the input in
-    error messages.
+    ``data`` is text, or bytes for a raw format (bytes given for a text format
+    are decoded as files are). ``id`` names the document or, for jsonl, the
+    input in ids of records without an "id". ``name`` (default: ``id``)
+    names the input in error messages.
     """
-    fmt = normalize_format(format)
-    if fmt == "txt":
-        from bilingual.formats.text import parse_text
-
-        return [parse_text(text, id=id)]
-    if fmt == "md":
-        from bilingual.formats.markdown import parse_markdown
-
-        return [parse_markdown(text, id=id, name=name)]
-    from bilingual.formats.jsonl import parse_jsonl
-
-    return parse_jsonl(text, name=name or id or "<input>")
+    spec = format_spec(format)
+    label = name or id or "<input>"
+    if isinstance(data, bytes) and not spec.raw:
+        data = decode(data, name=label)
+    elif isinstance(data, str) and spec.raw:
+        data = data.encode("utf-8")
+    docs: list[Document] = importlib.import_module(spec.module).parse(data, id=id, name=label)
+    return docs
 
 
-def render(doc: Document) -> str:
-    """The Document written in its own format."""
-    fmt = normalize_format(doc.format)
-    if fmt == "jsonl":
-        from bilingual.formats.jsonl import render_jsonl
-
-        return render_jsonl(doc)
-    from bilingual.formats.text import render_text
-
-    return render_text(doc)  # Markdown blocks carry their markup in prefix/suffix/line_prefixes
+def render(doc: Document) -> str | bytes:
+    """The Document written in its own format (bytes for some raw formats)."""
+    content: str | bytes = importlib.import_module(format_spec(doc.format).module).render(doc)
+    return content
 
 
 def read_inputs(
@@ -110,6 +130,9 @@ def read_inputs(
     """
     fmt = normalize_format(format) if format is not None else None
     if str(path) == _STDIN:
+        if fmt is not None and _SPECS[fmt].raw:
+            data = read_bytes(_STDIN, stdin=True)
+            return _tag(parse(data, fmt, id="stdin", name="<stdin>"), "<stdin>", None)
         text = read_text(_STDIN, encoding=encoding, stdin=True)
         _check_has_text(text, "<stdin>")
         return _tag(parse(text, fmt or _sniff_format(text), id="stdin"), "<stdin>", None)
@@ -118,7 +141,7 @@ def read_inputs(
         files = _article_files(root)
         if not files:
             raise InputError(
-                f"{root}: no article files (.txt, .md, .markdown, .jsonl) in this folder"
+                f"{root}: no article files ({', '.join(EXTENSIONS)}) in this folder"
             )
         docs: list[Document] = []
         for file in files:
@@ -142,11 +165,11 @@ def write_outputs(docs: list[Document], output: Path | str | None, *, journal: R
     """
     written = []
     for target, group in plan_outputs(docs, output):
-        text = "".join(render(d) for d in group)
+        content = _render_group(group)
         if target is None:
-            _write_stdout(text)
+            _write_stdout(content)
         else:
-            _write_file(target, text)
+            _write_file(target, content)
             written.append(target)
             if journal is not None:
                 journal.wrote(target, group[0].meta.get("source"))
@@ -197,23 +220,34 @@ def output_folder(docs: list[Document], output: Path | str | None) -> Path | Non
     return out if is_folder else None
 
 
-def _write_stdout(text: str) -> None:
-    data = text.encode("utf-8")
+def _render_group(group: list[Document]) -> str | bytes:
+    parts = [render(d) for d in group]
+    if len(parts) == 1:
+        return parts[0]
+    return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in parts)
+
+
+def _write_stdout(content: str | bytes) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
     stream = getattr(sys.stdout, "buffer", None)
     if stream is not None:
         sys.stdout.flush()
         stream.write(data)
         stream.flush()
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8", "replace"))
 
 
 def _read_file(file: Path, rel: Path, fmt: str | None, encoding: str | None) -> list[Document]:
-    text = read_text(file, encoding=encoding)
-    _check_has_text(text, str(file))
     file_format = fmt or format_for_path(file)
+    data: str | bytes
+    if _SPECS[file_format].raw:
+        data = read_bytes(file)
+    else:
+        data = read_text(file, encoding=encoding)
+        _check_has_text(data, str(file))
     doc_id = rel.with_suffix("").as_posix() if file_format != "jsonl" else str(file)
-    docs = parse(text, file_format, id=doc_id, name=str(file))
+    docs = parse(data, file_format, id=doc_id, name=str(file))
     if not docs:
         raise InputError(f"{file}: no articles in this file")
     return _tag(docs, str(file), rel.as_posix())
@@ -249,6 +283,7 @@ def _article_files(root: Path) -> list[Path]:
 
 def _check_single_target(docs: list[Document], target: str) -> None:
     if len(docs) > 1 and any(normalize_format(d.format) != "jsonl" for d in docs):
+        # every format but JSON Lines holds one article per file
         raise InputError(
             f"{len(docs)} documents cannot be written to one file ({target}): "
             "give a folder as output (-o FOLDER/), or use JSON Lines"
@@ -259,7 +294,7 @@ def _relpath_for(doc: Document, index: int) -> Path:
     rel = doc.meta.get("relpath")
     if rel:
         return Path(rel)
-    ext = {"txt": ".txt", "md": ".md", "jsonl": ".jsonl"}[normalize_format(doc.format)]
+    ext = format_spec(doc.format).extensions[0]
     stem = (doc.id or f"document-{index + 1}").replace("/", "_").replace(os.sep, "_")
     return Path(stem + ext)
 
@@ -271,7 +306,7 @@ def _check_not_input(docs: list[Document], target: Path) -> None:
     check_outputs([("the input", source) for source in sources], [("the output", target)])
 
 
-def _write_file(target: Path, text: str) -> None:
+def _write_file(target: Path, content: str | bytes) -> None:
     from bilingual.outputs import write_atomic
 
-    write_atomic(target, text)
+    write_atomic(target, content)

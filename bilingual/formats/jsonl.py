@@ -221,3 +221,13 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return "an array" if isinstance(value, list) else "an object"
+
+
+def parse(data: str, *, id: str | None = None, name: str | None = None) -> list[Document]:
+    """The format table's reader (:data:`bilingual.formats.FORMAT_SPECS`): one Document per line."""
+    return parse_jsonl(data, name=name or id or "<input>")
+
+
+def render(doc: Document) -> str:
+    """The format table's writer: :func:`render_jsonl`."""
+    return render_jsonl(doc)

@@ -307,3 +307,15 @@ def _blocks(text: str, regions: list[_Region]) -> list[Block]:
         blocks[i + 1].prefix = gap[cut:]
     blocks[-1].suffix = text[ordered[-1].end :]
     return blocks
+
+
+def parse(data: str, *, id: str | None = None, name: str | None = None) -> list[Document]:
+    """The format table's reader (:data:`bilingual.formats.FORMAT_SPECS`): one Document."""
+    return [parse_markdown(data, id=id, name=name)]
+
+
+def render(doc: Document) -> str:
+    """The format table's writer: a Markdown Document's blocks carry their markup."""
+    from bilingual.formats.text import render_text
+
+    return render_text(doc)

@@ -148,3 +148,13 @@ def special_kind(body: str) -> BlockKind | None:
 
 def _has_letters(text: str) -> bool:
     return any(c.isalpha() for c in text)
+
+
+def parse(data: str, *, id: str | None = None, name: str | None = None) -> list[Document]:
+    """The format table's reader (:data:`bilingual.formats.FORMAT_SPECS`): one Document."""
+    return [parse_text(data, id=id)]
+
+
+def render(doc: Document) -> str:
+    """The format table's writer: :func:`render_text`."""
+    return render_text(doc)

@@ -137,6 +137,18 @@ def read_file(
         raise error(exc.message) from None
 
 
+def read_bytes(path: str | Path, *, what: str | None = None, stdin: bool = False) -> bytes:
+    """The bytes of one file (``stdin``: "-" reads standard input), with the
+    same one-line errors as :func:`read_file`; an empty file is an error."""
+    from_stdin = stdin and str(path) == "-"
+    label = "<stdin>" if from_stdin else str(path)
+    name = f"{what} {label}" if what else label
+    data = sys.stdin.buffer.read() if from_stdin else _read_bytes(Path(path), name)
+    if not data.strip():
+        raise InputError(f"{name} is empty")
+    return data
+
+
 def _read_bytes(path: Path, name: str) -> bytes:
     if path.is_dir():
         raise InputError(f"{name}: is a folder, not a file")
