@@ -207,3 +207,26 @@ def test_api_keys_rate_limit_and_editor(tiny_marian_ko_en, glossary_file, tmp_pa
     finally:
         stop(proc)
     assert "secret-key" not in log.read_text()
+
+
+def test_translate_file_and_download(server):
+    import requests
+
+    article = "김문수 지사\n\n경기도 김문수 지사가 말했다.\n서울시는 요금을 올린다.\n".encode("utf-8")
+    answer = requests.post(
+        server + "translate_file", data={"source": "auto", "target": "en"},
+        files={"file": ("story.ko.txt", article, "text/plain")}, timeout=60,
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    url = answer.json()["translatedFileUrl"]
+    download = requests.get(url, timeout=60)
+    assert download.status_code == 200
+    assert 'filename="story.ko.txt"' in download.headers["Content-Disposition"]
+    text = download.content.decode("utf-8")
+    assert text.count("\n") == article.decode().count("\n")  # lines in = lines out
+    assert "Kim Moon-soo" in text and "김문수" not in text
+    refused = requests.post(server + "translate_file", data={"source": "ko", "target": "en"},
+                            files={"file": ("story.exe", b"MZ", "application/octet-stream")}, timeout=60)  # fmt: skip
+    assert refused.status_code == 400 and "not supported" in refused.json()["error"]
+    missing = requests.get(server + "download_file/nothing.txt", timeout=60)
+    assert missing.status_code == 400 and missing.json() == {"error": "Invalid filename"}

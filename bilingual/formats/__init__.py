@@ -44,6 +44,7 @@ __all__ = [
     "plan_outputs",
     "read_inputs",
     "render",
+    "render_documents",
     "write_outputs",
 ]
 
@@ -165,7 +166,7 @@ def write_outputs(docs: list[Document], output: Path | str | None, *, journal: R
     """
     written = []
     for target, group in plan_outputs(docs, output):
-        content = _render_group(group)
+        content = render_documents(group)
         if target is None:
             _write_stdout(content)
         else:
@@ -220,7 +221,8 @@ def output_folder(docs: list[Document], output: Path | str | None) -> Path | Non
     return out if is_folder else None
 
 
-def _render_group(group: list[Document]) -> str | bytes:
+def render_documents(group: list[Document]) -> str | bytes:
+    """The content of one output file holding ``group`` (several Documents only for JSON Lines)."""
     parts = [render(d) for d in group]
     if len(parts) == 1:
         return parts[0]

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import mimetypes
 import os
 import time
 import urllib.parse
@@ -34,6 +35,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from bilingual.formats import EXTENSIONS
 from bilingual.errors import ApiError, BilingualError, EditConflict, EngineError, InputError
 from bilingual.serve.batching import Overloaded
 from bilingual.serve.http import BodyLimit, Metrics, error_response
@@ -43,7 +45,6 @@ from bilingual.text.language import LANGUAGE_NAMES, script_counts
 
 ACCESS_LOG = logging.getLogger("bilingual.serve.access")
 CONFIG_ENV = "BILINGUAL_SERVE_CONFIG"  # ``--workers``: the config each worker process reads
-FILE_FORMATS = {".txt": "txt", ".md": "md", ".jsonl": "jsonl"}
 KEPT_FILES = 100  # translated files kept for /download_file
 
 
@@ -249,7 +250,7 @@ def create_app(service: Service) -> FastAPI:
             "keyRequired": keys is not None,
             "suggestions": False,
             "filesTranslation": True,
-            "supportedFilesFormat": list(FILE_FORMATS),
+            "supportedFilesFormat": list(EXTENSIONS),
             "language": {
                 "source": {"code": "auto", "name": "Auto Detect"},
                 "target": {"code": target, "name": LANGUAGE_NAMES[target]},
@@ -338,7 +339,7 @@ def create_app(service: Service) -> FastAPI:
         q = text_param(values, "q")
         return [detect(q)]
 
-    @app.post("/translate_file", summary="Translate an article file: .txt, .md or .jsonl (LibreTranslate)")
+    @app.post("/translate_file", summary="Translate an article file in any format bilingual reads (LibreTranslate)")
     async def translate_file(request: Request):
         values = await params(request)
         access(values, request)
@@ -349,27 +350,26 @@ def create_app(service: Service) -> FastAPI:
         if not name:
             raise ApiError(400, "Invalid request: empty file")
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if suffix not in FILE_FORMATS:
-            raise ApiError(400, "Invalid request: file format not supported")
+        if suffix not in EXTENSIONS:
+            raise ApiError(400, f"Invalid request: file format not supported (supported: {', '.join(EXTENSIONS)})")
         source = text_param(values, "source")
         target = language(text_param(values, "target"))
         glossary = text_param(values, "glossary", required=False)
         data = await upload.read()
 
         def work():
-            from bilingual.formats import parse, render
-            from bilingual.text.encoding import decode
+            from bilingual.formats import parse, render_documents
 
-            text = decode(data, name=name)
+            docs = parse(data, EXTENSIONS[suffix], name=name)
+            text = "\n".join(block.text for doc in docs for block in doc.blocks if block.translatable)
             src = detect(text)["language"] if source == "auto" else language(source)
-            docs = parse(text, FILE_FORMATS[suffix], name=name)
             if src != target:
                 service.translate_documents(docs, (src, target), glossary)
-            return "".join(render(d) for d in docs)
+            return render_documents(docs)
 
         rendered = await run(work)
         stored = f"{uuid.uuid4()}.{name.replace('/', '_')}"
-        files[stored] = (rendered.encode("utf-8"), name)
+        files[stored] = (rendered.encode("utf-8") if isinstance(rendered, str) else rendered, name)
         while len(files) > KEPT_FILES:
             files.popitem(last=False)
         return {"translatedFileUrl": str(request.url_for("download_file", filename=stored))}
@@ -379,7 +379,9 @@ def create_app(service: Service) -> FastAPI:
         if filename not in files:
             raise ApiError(400, "Invalid filename")
         data, name = files[filename]
-        return Response(data, media_type="text/plain; charset=utf-8",
+        media = mimetypes.guess_type(name)[0] or "text/plain"
+        media += "; charset=utf-8" if media.startswith("text/") else ""
+        return Response(data, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
     # native endpoints ---------------------------------------------------------------
