@@ -169,7 +169,8 @@ def new_file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """fsync a folder, so a rename or a new file in it survives a power loss (best effort)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -190,6 +191,11 @@ def _write_all(fd: int, data: bytes) -> None:
         time.sleep(float(pause))
         view = view[len(view) // 2:]
     _write_range(fd, view)
+
+
+def write_fd(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to the file descriptor ``fd`` (``os.write`` may write less)."""
+    _write_range(fd, memoryview(data))
 
 
 def _write_range(fd: int, view: memoryview) -> None:
@@ -236,7 +242,7 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes, *, what: st
                 os.unlink(tmp)
             except OSError:
                 pass
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
     return target
 
 
@@ -270,7 +276,7 @@ def replace_folder(out: str | os.PathLike[str], build: Callable[[Path], object],
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    _fsync_folder(out.parent)
+    fsync_folder(out.parent)
     return out
 
 

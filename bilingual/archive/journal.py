@@ -47,7 +47,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from bilingual.archive.records import Columns, Record, family, render_line, render_row
 from bilingual.errors import OutputError
-from bilingual.outputs import write_atomic
+from bilingual.outputs import fsync_folder, write_atomic, write_fd
 
 if TYPE_CHECKING:
     import pyarrow
@@ -215,23 +215,6 @@ def _fsync(fd: int) -> None:
         pass
 
 
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        _fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 def _sha256_file(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
@@ -312,9 +295,9 @@ class ArchiveWriter:
         header = {"format": JOURNAL_FORMAT, "version": JOURNAL_VERSION, "output": self.output.name,
                   "output_format": self.format, "settings": self.settings}  # fmt: skip
         self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o666)
-        _write_all(self._journal_fd, _json_line(header))
+        write_fd(self._journal_fd, _json_line(header))
         _fsync(self._journal_fd)
-        _fsync_folder(self.journal.parent)
+        fsync_folder(self.journal.parent)
         self._open_output()
 
     def _open_output(self) -> None:
@@ -404,7 +387,7 @@ class ArchiveWriter:
             return True
         if self.partial.exists() and _sha256_file(self.partial) == expected:
             os.replace(self.partial, self.output)
-            _fsync_folder(self.output.parent)
+            fsync_folder(self.output.parent)
             self._remove_parts()
             return True
         return False
@@ -426,8 +409,8 @@ class ArchiveWriter:
             entry = {"record": record.index, "id": record.id, "offset": self._size, "bytes": len(data),
                      "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
             try:
-                _write_all(self._out_fd, data)
-                _write_all(self._journal_fd, _json_line(entry))
+                write_fd(self._out_fd, data)
+                write_fd(self._journal_fd, _json_line(entry))
             except OSError as exc:
                 raise OutputError(f"cannot write -o {self.output}: {exc.strerror or exc}") from None
             self._digest.update(data)
@@ -470,7 +453,7 @@ class ArchiveWriter:
         write_atomic(self.parts / name, data, what="part")
         entry = {"part": name, "records": self._row_indices, "ids": self._row_ids, "bytes": len(data),
                  "sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
-        _write_all(self._journal_fd, _json_line(entry))
+        write_fd(self._journal_fd, _json_line(entry))
         self._parts.append(name)
         self._rows, self._row_indices, self._row_ids = [], [], []
 
@@ -491,12 +474,12 @@ class ArchiveWriter:
                 self._out_fd = -1
                 digest, size = self._digest.hexdigest(), self._size
             line = {"complete": True, "records": self.done.count, "bytes": size, "sha256": digest}
-            _write_all(self._journal_fd, _json_line(line))
+            write_fd(self._journal_fd, _json_line(line))
             _fsync(self._journal_fd)
             if self.output.exists():  # an existing output keeps its permission bits
                 os.chmod(self.partial, self.output.stat().st_mode & 0o7777)
             os.replace(self.partial, self.output)
-            _fsync_folder(self.output.parent)
+            fsync_folder(self.output.parent)
             self._remove_parts()
         except OSError as exc:
             raise OutputError(f"cannot write -o {self.output}: {exc.strerror or exc}") from None
