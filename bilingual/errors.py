@@ -114,6 +114,10 @@ class EngineOptionWarning(BilingualWarning):
     """An engine ignores a setting it was given (e.g. from a model's generation_config.json)."""
 
 
+class FormattingWarning(BilingualWarning):
+    """Inline formatting (a link, bold words) that a translation could not keep exactly where it was."""
+
+
 class ApiError(Exception):
     """An HTTP request ``bilingual serve`` refuses: answered with ``status`` and ``{"error": message}``
     (``retry_after``: seconds, sent as ``Retry-After`` with 429)."""

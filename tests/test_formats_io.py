@@ -30,7 +30,7 @@ def make_tree(root: Path) -> None:
     (root / "a.md").write_text(MARKDOWN, encoding="utf-8")
     (root / "sub" / "c.markdown").write_text(MARKDOWN, encoding="utf-8")
     (root / "sub" / "deep" / "d.jsonl").write_text(JSONL, encoding="utf-8")
-    (root / "sub" / "notes.docx").write_bytes(b"PK\x03\x04\x00\x00")  # not an article file: skipped
+    (root / "sub" / "notes.pdf").write_bytes(b"%PDF-1.7\n")  # not an article file: skipped
     (root / ".hidden").mkdir()
     (root / ".hidden" / "e.txt").write_text(ARTICLE, encoding="utf-8")
 
@@ -49,8 +49,8 @@ def test_format_aliases(name: str, fmt: str) -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(InputError, match="unknown format 'docx'"):
-        normalize_format("docx")
+    with pytest.raises(InputError, match="unknown format 'pdf'"):
+        normalize_format("pdf")
 
 
 def test_folder_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def translate(
     beams: Annotated[int, typer.Option(help="Beam size.")] = 4,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Segments per batch (long segments go in smaller batches).")] = 16,
     max_length: Annotated[int, typer.Option("--max-length", help="Most target tokens generated for one segment.")] = 512,
-    format: Annotated[str | None, typer.Option("--format", help="txt, md or jsonl (default: from the file extension).")] = None,
+    format: Annotated[str | None, typer.Option("--format", help="txt, md, jsonl, xliff, po or another format of docs/formats.md (default: from the file extension).")] = None,
     encoding: Annotated[
         str | None, typer.Option(help="Input encoding, e.g. utf-8, cp949, euc-kr, utf-16 (default: detected).")
     ] = None,

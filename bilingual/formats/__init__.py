@@ -69,6 +69,10 @@ FORMAT_SPECS: tuple[FormatSpec, ...] = (
     FormatSpec("txt", (".txt",), ("text", "plain"), "bilingual.formats.text"),
     FormatSpec("md", (".md", ".markdown"), ("markdown",), "bilingual.formats.markdown"),
     FormatSpec("jsonl", (".jsonl",), ("json-lines", "jsonlines", "ndjson"), "bilingual.formats.jsonl"),
+    FormatSpec("xliff", (".xlf", ".xliff"), ("xlf", "xliff2"), "bilingual.formats.xliff", raw=True),
+    FormatSpec("po", (".po", ".pot"), ("pot", "gettext"), "bilingual.formats.po", raw=True),
+    FormatSpec("html", (".html", ".htm"), ("htm", "xhtml"), "bilingual.formats.html", raw=True),
+    FormatSpec("docx", (".docx",), ("word",), "bilingual.formats.docx", raw=True),
 )
 
 FORMATS = tuple(spec.name for spec in FORMAT_SPECS)

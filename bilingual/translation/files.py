@@ -143,6 +143,7 @@ def translate_files(
     ``progress(done, total)`` is called as segments are translated.
     """
     from bilingual.formats import plan_outputs, read_inputs, write_outputs
+    from bilingual.formats.languages import check_direction
     from bilingual.translation.directions import group_by_direction, models_for, translate_groups
 
     check_engine(engine)
@@ -151,6 +152,9 @@ def translate_files(
     plan = plan_outputs(docs, output)  # a bad output path fails now, not after the translation
     check_paths(docs, output, plan, glossaries, report)
     groups = group_by_direction(docs, source_lang, target_lang)
+    for group in groups:  # an XLIFF or PO file that declares other languages fails before the models load
+        for doc in group.documents:
+            check_direction(doc, group.source_lang, group.target_lang)
     chosen = models_for(groups, model, models)
     source, target = groups[0].direction
     glossary = None

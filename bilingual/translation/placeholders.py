@@ -4,8 +4,9 @@ Protected spans (code spans, URLs, e-mail addresses; see ``Block.protected``)
 are replaced by short numbered placeholders such as ``[1]`` that translation
 models copy through. After translation each placeholder is replaced by its
 original text. A placeholder the model dropped is still restored, appended at
-the end of the output, so protected text is never lost; one it repeated is
-restored once.
+the end of the output, so protected text is never lost (an inline markup tag
+of an HTML or DOCX block, such as ``</b1>``, with no space before it); one it
+repeated is restored once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 _TOKEN = "[{n}]"
 # What a model may make of "[12]": spaces inside, doubled or full-width brackets.
 _FOUND = re.compile(r"[\[［]{1,2}\s*(\d{1,4})\s*[\]］]{1,2}")
+# The paired and single tags that stand for inline markup of HTML and DOCX blocks ("<b1>", "</b1>", "<x2/>").
+_INLINE_TAG = re.compile(r"</?[a-z]\d{1,4}/?>")
 
 
 @dataclass
@@ -79,8 +82,10 @@ def unmask(output: str, masked: Masked) -> str:
 
     text = _FOUND.sub(replace, output)
     missing = [original for token, original in masked.originals.items() if token not in restored]
-    if missing:
-        text = " ".join([text.rstrip(), *missing]) if text.strip() else " ".join(missing)
+    for original in missing:
+        # an inline markup tag (bilingual.formats.inline) takes no room: no space before it
+        glue = "" if _INLINE_TAG.fullmatch(original) or not text.strip() else " "
+        text = text.rstrip() + glue + original
     return text
 
 
