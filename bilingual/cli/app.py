@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "bilingual.cli.eval",
     "bilingual.cli.serve",
     "bilingual.cli.batch",
+    "bilingual.cli.tm",
 )
 
 

@@ -62,6 +62,13 @@ def translate(
         Path | None, typer.Option(metavar="FILE", help="Write a JSON report: every segment's source, output and glossary terms.")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1, no output written) if any glossary term was missed.")] = False,
+    tm: Annotated[
+        Path | None,
+        typer.Option("--tm", metavar="FILE", help="Translation memory to consult first: exact, then fuzzy matches (docs/memory.md)."),
+    ] = None,
+    tm_threshold: Annotated[
+        float, typer.Option("--tm-threshold", metavar="SCORE", help="Lowest fuzzy match score (0-100) taken from --tm.")
+    ] = 85.0,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar, warnings or glossary override lines.")
     ] = False,
@@ -85,9 +92,13 @@ def translate(
             format=format, encoding=encoding, revision=revision, device=device, threads=threads,
             compute_type=compute_type, options=GenerationOptions(beams=beams, max_length=max_length, batch_size=batch_size),
             progress=progress.update, on_glossary=None if quiet else echo_overrides,
+            memory=tm, memory_threshold=tm_threshold,
         )  # fmt: skip
     if not quiet:
         echo_directions(done.groups)
+        if tm is not None:
+            origins = done.translation.report()["summary"]["origins"]
+            typer.echo("translation memory: " + ", ".join(f"{origins.get(k, 0)} {k}" for k in ("tm-exact", "tm-fuzzy", "mt")) + " segments", err=True)
 
 
 def echo_directions(groups: list[DirectionGroup]) -> None:

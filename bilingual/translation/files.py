@@ -23,6 +23,7 @@ from bilingual.errors import EmptyTranslationError, InputError, StrictTermsError
 if TYPE_CHECKING:
     from bilingual.document import Document
     from bilingual.glossary.terms import Glossary
+    from bilingual.memory.store import TranslationMemory
     from bilingual.translation.directions import Direction, DirectionGroup
     from bilingual.outputs import RunJournal
     from bilingual.translation.pipeline import Progress, TranslationResult, Translator
@@ -76,8 +77,11 @@ def load_translator(
     threads: int | None = None,
     compute_type: str | None = None,
     options: GenerationOptions = GenerationOptions(),
+    memory: TranslationMemory | None = None,
+    memory_threshold: float = 85.0,
 ) -> Translator:
-    """A :class:`~bilingual.translation.pipeline.Translator` for ``model`` that enforces ``glossary`` (if given)."""
+    """A :class:`~bilingual.translation.pipeline.Translator` for ``model`` that enforces ``glossary`` (if given)
+    and consults ``memory`` first (if given)."""
     from bilingual.translation.pipeline import Translator
 
     check_engine(engine)
@@ -86,7 +90,7 @@ def load_translator(
         from bilingual.glossary.enforce import Enforcer
 
         enforcer = Enforcer(glossary, source_lang, target_lang)
-    return Translator.from_pretrained(
+    translator = Translator.from_pretrained(
         model,
         source_lang=source_lang,
         target_lang=target_lang,
@@ -99,6 +103,15 @@ def load_translator(
         enforcer=enforcer,
         options=options,
     )
+    if memory is not None:
+        translator.memory, translator.memory_threshold = memory, memory_threshold
+    return translator
+
+
+def check_memory_threshold(threshold: float, flag: str = "--tm-threshold") -> None:
+    """InputError for a fuzzy match threshold outside (0, 100]."""
+    if not 0 < threshold <= 100:
+        raise InputError(f"{flag} must be above 0 and at most 100, not {threshold:g}")
 
 
 def translate_files(
@@ -123,6 +136,8 @@ def translate_files(
     options: GenerationOptions = GenerationOptions(),
     progress: Progress | None = None,
     on_glossary: Callable[[Glossary], None] | None = None,
+    memory: str | Path | None = None,
+    memory_threshold: float = 85.0,
 ) -> FilesResult:
     """Translate an article file, a folder of them or ``"-"`` (stdin) into ``output`` (None: stdout).
 
@@ -141,6 +156,9 @@ def translate_files(
     each article's direction. With ``strict``, a missed glossary term
     raises :class:`~bilingual.errors.StrictTermsError` and nothing is written.
     ``progress(done, total)`` is called as segments are translated.
+    ``memory`` (a translation memory file, :mod:`bilingual.memory.store`) is
+    consulted before the engine: exact matches, then fuzzy ones scoring at
+    least ``memory_threshold``; the report gives each segment's origin.
     """
     from bilingual.formats import plan_outputs, read_inputs, write_outputs
     from bilingual.formats.languages import check_direction
@@ -151,6 +169,14 @@ def translate_files(
     docs = read_inputs(input, format=format, encoding=encoding)
     plan = plan_outputs(docs, output)  # a bad output path fails now, not after the translation
     check_paths(docs, output, plan, glossaries, report)
+    tm = None
+    if memory is not None:
+        from bilingual.memory.store import TranslationMemory
+        from bilingual.outputs import check_outputs
+
+        check_memory_threshold(memory_threshold)
+        check_outputs([("--tm", memory)], [("-o", target) for target, _ in plan] + [("--report", report)])
+        tm = TranslationMemory.open(memory, create=False)
     groups = group_by_direction(docs, source_lang, target_lang)
     for group in groups:  # an XLIFF or PO file that declares other languages fails before the models load
         for doc in group.documents:
@@ -168,7 +194,7 @@ def translate_files(
         load_translator(
             name, source_lang=group.source_lang, target_lang=group.target_lang, glossary=glossary, engine=engine,
             engine_options=engine_options, revision=revision, device=device, threads=threads,
-            compute_type=compute_type, options=options,
+            compute_type=compute_type, options=options, memory=tm, memory_threshold=memory_threshold,
         )
         for group, name in zip(groups, chosen)
     ]  # fmt: skip

@@ -10,6 +10,13 @@ length, let the enforcer finish, restore the protected spans, and fill
 translation and every document must keep its blocks: anything else raises
 :class:`~bilingual.errors.EngineError`.
 
+With a translation memory (``memory``), each segment is looked up first: an
+exact match, or a fuzzy one at or above ``memory_threshold``, gives its target
+as the translation (``Segment.origin`` "tm-exact" / "tm-fuzzy", with the
+score), and only the rest go to the engine (origin "mt"). A memory target is
+an approved translation and is used as it is: glossary enforcement and
+placeholder restoring apply to machine translations only.
+
 The three steps are public for callers that stream (``bilingual.archive.stream``):
 :meth:`Translator.prepare_documents`, :meth:`Translator.translate_pending` (which
 says after each batch which segments are final, an empty output having been
@@ -21,7 +28,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from bilingual.document import Block, Document, Segment
 from bilingual.engines.base import Engine, GenerationOptions, Translation
@@ -30,6 +39,9 @@ from bilingual.glossary.hooks import NOTICE_STATUSES, Prepared, TermEnforcer, Te
 from bilingual.text.invisible import without_invisible
 from bilingual.translation.placeholders import Masked, dropped, mask, unmask
 from bilingual.translation.segmenting import segment_block, split_long
+
+if TYPE_CHECKING:
+    from bilingual.memory.store import TranslationMemory
 
 # Longest segment (source tokens) sent to a model in one piece. Sentence-level
 # NMT models are trained on sentences far shorter than their position limit
@@ -60,6 +72,8 @@ class SegmentReport:
     empty: bool = False  # still empty after the retry
     restored: list[str] = field(default_factory=list)  # protected spans the model dropped, appended back
     engine_notes: list[dict] = field(default_factory=list)  # what the engine did to this answer (llama-cpp: cut, retried)
+    origin: str = "mt"  # mt, tm-exact or tm-fuzzy
+    tm_score: float | None = None  # the memory match's score (tm-exact: 100)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -100,6 +114,7 @@ class TranslationResult:
                 "empty": len(self.empty_segments),
                 "terms": {status: len(self.events(status)) for status in ("applied", "repaired", "missed")},
                 "notices": {status: len(self.events(status)) for status in NOTICE_STATUSES},
+                "origins": dict(Counter(s.origin for s in self.segments)),
             },
         }
 
@@ -114,6 +129,8 @@ class _Unit:
     output: str = ""
     retried: bool = False
     notes: list[dict] = field(default_factory=list)
+    origin: str | None = None  # "tm-exact" / "tm-fuzzy" when the memory gave the output; None: the engine's
+    tm_score: float | None = None
 
 
 @dataclass
@@ -145,6 +162,8 @@ class Translator:
         options: GenerationOptions = GenerationOptions(),
         *,
         max_segment_tokens: int = MAX_SEGMENT_TOKENS,
+        memory: TranslationMemory | None = None,
+        memory_threshold: float = 85.0,
     ) -> None:
         if enforcer is not None and (
             enforcer.source_lang != engine.source_lang or enforcer.target_lang != engine.target_lang
@@ -159,6 +178,8 @@ class Translator:
         self.enforcer = enforcer
         self.options = options
         self.max_segment_tokens = max_segment_tokens
+        self.memory = memory
+        self.memory_threshold = memory_threshold
 
     @classmethod
     def from_pretrained(
@@ -261,6 +282,16 @@ class Translator:
                     pending.slots.append((d, b, s, segment))
                     pending.units.append(self._unit(segment.text, spans))
         pending.starts.append(len(pending.slots))
+        if self.memory is not None and pending.units:
+            matches = self.memory.lookup_many(
+                [unit.source for unit in pending.units], source_lang, self.engine.target_lang,
+                threshold=self.memory_threshold,
+            )  # fmt: skip
+            for unit, match in zip(pending.units, matches):
+                if match is not None:
+                    unit.output = match.entry.target
+                    unit.origin = "tm-exact" if match.kind == "exact" else "tm-fuzzy"
+                    unit.tm_score = match.score
         return pending
 
     def translate_pending(self, pending: PendingDocuments, *, progress: Progress | None = None) -> Iterator[list[int]]:
@@ -286,6 +317,7 @@ class Translator:
                 unit = pending.units[k]
                 output, events, restored = self._finish(unit)
                 segment.translation = output
+                segment.origin, segment.tm_score = unit.origin or "mt", unit.tm_score
                 reports.append(
                     SegmentReport(
                         document=pending.docs[d].id,
@@ -299,6 +331,8 @@ class Translator:
                         empty=not output,
                         restored=restored,
                         engine_notes=list(unit.notes),
+                        origin=unit.origin or "mt",
+                        tm_score=unit.tm_score,
                     )
                 )
         result = TranslationResult(docs, reports)
@@ -326,6 +360,8 @@ class Translator:
 
     def _finish(self, unit: _Unit) -> tuple[str, list[TermEvent], list[str]]:
         """The enforcer's finish, then the protected spans put back: (text, term events, spans restored at the end)."""
+        if unit.origin is not None:  # a translation memory's target, used as it is
+            return unit.output.strip(), [], []
         output, events = unit.output, list(unit.prepared.events)
         if self.enforcer is not None:
             output, events = self.enforcer.finish(unit.prepared, output)
@@ -341,9 +377,15 @@ class Translator:
         """Translate the distinct model inputs of ``units``, longest-first batches, each empty
         output retried at once; after each batch, yield the indices of the units it finished."""
         where: dict[str, list[int]] = {}
+        remembered = []  # outputs the translation memory gave: final already
         for k, unit in enumerate(units):
-            where.setdefault(unit.prepared.model_input, []).append(k)
+            if unit.origin is not None:
+                remembered.append(k)
+            else:
+                where.setdefault(unit.prepared.model_input, []).append(k)
         distinct = list(where)
+        if remembered:
+            yield remembered
         if not distinct:
             if progress:
                 progress(0, 0)

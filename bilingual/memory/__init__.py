@@ -1,0 +1,1 @@
+"""Translation memory: approved pairs in SQLite, fuzzy matching fit for Korean, TMX, learning from editors."""
