@@ -1,4 +1,4 @@
-"""``bilingual corpus``: import, list and show reference corpora."""
+"""``bilingual corpus``: import, create, list and show reference corpora."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from bilingual.cli.help import Typer
 
-corpus_app = Typer(help="Reference article pairs under corpora/: import, list, show.", no_args_is_help=True)
+corpus_app = Typer(help="Reference article pairs under corpora/: import, new, list, show.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +33,51 @@ def import_command(
     typer.echo(
         f"wrote {corpus.path}: {len(corpus.articles)} articles, {len(corpus)} segments, "
         f"licence {corpus.info.licence}"
+    )
+
+
+@corpus_app.command("new")
+def new_command(
+    name: Annotated[str, typer.Argument(help="Name of the corpus (its folder under --dir).")],
+    source: Annotated[
+        Optional[Path], typer.Option("--source", metavar="FILE", help="Source segments, one a line.")
+    ] = None,
+    target: Annotated[
+        Optional[Path], typer.Option("--target", metavar="FILE", help="Their reference translations, line for line.")
+    ] = None,
+    tmx: Annotated[Optional[Path], typer.Option("--tmx", metavar="FILE", help="Take the pairs from a TMX file.")] = None,
+    xliff: Annotated[
+        Optional[Path], typer.Option("--xliff", metavar="FILE", help="Take the pairs from an XLIFF file's units with targets.")
+    ] = None,
+    articles: Annotated[
+        Optional[Path],
+        typer.Option("--articles", metavar="FILE", help="Article ids: one a pair, or ID<TAB>FIRST-LAST a line."),
+    ] = None,
+    licence: Annotated[
+        Optional[str], typer.Option("--licence", metavar="TEXT", help="Licence of the pairs (default: unspecified).")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="Title for the manifest.")] = None,
+    source_lang: Annotated[str, typer.Option("--from-lang", metavar="LANG", help="Language of the source side: ko or en.")] = "ko",
+    target_lang: Annotated[str, typer.Option("--to-lang", metavar="LANG", help="Language of the target side: en or ko.")] = "en",
+    original: Annotated[
+        Optional[str], typer.Option("--original", metavar="LANG", help="The side written first (default: the source side).")
+    ] = None,
+    corpora_dir: Annotated[
+        Path, typer.Option("--dir", metavar="FOLDER", help="Folder the corpus goes in (default corpora/).")
+    ] = Path("corpora"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing corpus of that name.")] = False,
+) -> None:
+    """Write a corpus folder from your own pairs (two line-aligned files, a TMX or an XLIFF), ready for eval."""
+    from bilingual.corpus.new import new_corpus
+
+    corpus, pairs = new_corpus(
+        name, source=source, target=target, tmx=tmx, xliff=xliff, articles=articles, source_lang=source_lang,
+        target_lang=target_lang, licence=licence, title=title, original=original, corpora_dir=corpora_dir, force=force,
+    )  # fmt: skip
+    skipped = f", {pairs.skipped} units without both sides skipped" if pairs.skipped else ""
+    typer.echo(
+        f"wrote {corpus.path}: {len(corpus.articles)} article{'s' if len(corpus.articles) != 1 else ''}, "
+        f"{len(corpus)} segments ({source_lang}->{target_lang}), licence {corpus.info.licence}{skipped}"
     )
 
 

@@ -64,6 +64,8 @@ _MANIFEST_KEYS = {
     "segments",
     "articles",
 }
+# What a manifest cannot do without; the rest have defaults (title: the name, attribution: none).
+REQUIRED_KEYS = ("name", "languages", "original", "granularity", "licence", "source", "articles")
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,38 @@ def read_manifest(folder: Path) -> dict:
     return data
 
 
+def minimal_manifest(name: str, article_id: str = "ID", segments: int | None = None) -> str:
+    """A minimal manifest on one line (keys separated by " | "), for error messages."""
+    count = f" segments = {segments}" if segments is not None else ""
+    return " | ".join(
+        [
+            f"name = {_toml_str(name)}",
+            'languages = ["en", "ko"]',
+            'original = "ko"',
+            'granularity = "article"',
+            'licence = "CC-BY-4.0"',
+            'source = "where the pairs come from"',
+            f"[[articles]] id = {_toml_str(article_id)}{count}",
+        ]
+    )
+
+
+def check_required_keys(data: dict, path: Path) -> None:
+    """CorpusError naming every required key the manifest lacks (or leaves empty), at once,
+    with a minimal manifest for this folder in the same line."""
+    missing = [key for key in REQUIRED_KEYS if key not in data or data[key] in ("", [], {})]
+    if not missing:
+        return
+    folder = path.parent
+    # the example names an article that is really there, when there is one
+    ids = sorted(p.name[: -len(".txt")].rpartition(".")[0] for p in (folder / ARTICLES_DIR).glob("*.*.txt"))
+    example = minimal_manifest(str(data.get("name") or folder.name), ids[0] if ids else "ID")
+    raise CorpusError(
+        f"{path}: missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"(a minimal manifest, one key a line: {example}; `bilingual corpus new` writes one)"
+    )
+
+
 def _info_from_manifest(data: dict, path: Path) -> CorpusInfo:
     def text(key: str, required: bool = True) -> str:
         value = data.get(key, "")
@@ -279,6 +313,7 @@ def load_corpus(path_or_name: str | Path) -> Corpus:
     folder = resolve_corpus(path_or_name)
     data = read_manifest(folder)
     manifest_path = folder / MANIFEST
+    check_required_keys(data, manifest_path)
     info = _info_from_manifest(data, manifest_path)
     for name in info.licence_files:
         if not (folder / name).is_file():
@@ -419,11 +454,14 @@ def write_corpus(
 
 
 __all__ = [
+    "REQUIRED_KEYS",
     "Article",
     "Corpus",
     "CorpusInfo",
+    "check_required_keys",
     "list_corpora",
     "load_corpus",
+    "minimal_manifest",
     "read_manifest",
     "resolve_corpus",
     "split_paragraphs",

@@ -102,6 +102,53 @@ def _number(value: Any, key: str, where: str) -> float:
     return float(value)
 
 
+def _parse_bar(key: str, where: str) -> tuple[str, str] | None:
+    """``(prefix, metric)`` of a bar key such as ``min_bleu``; None for a key that is not a bar."""
+    for prefix in ("max_drop_", "min_", "max_"):
+        if key.startswith(prefix):
+            metric = key[len(prefix) :]
+            if metric not in GATE_METRICS:
+                raise GateConfigError(f"{where}: unknown metric {metric!r} in {key!r}; metrics: {', '.join(GATE_METRICS)}")
+            if prefix == "min_" and metric in LOWER_IS_BETTER:
+                raise GateConfigError(f"{where}: {key}: lower {metric} is better, use max_{metric}")
+            if prefix == "max_" and metric not in LOWER_IS_BETTER:
+                raise GateConfigError(f"{where}: {key}: higher {metric} is better, use min_{metric}")
+            return prefix, metric
+    return None
+
+
+def bars_entry(
+    bars: dict[str, float], *, corpus: str, source_lang: str, target_lang: str, glossaries: tuple[Path, ...] = ()
+) -> GateEntry:
+    """A gate entry from bars given on the command line (``--bar min_bleu=25``), checked as a gate file's.
+
+    Only ``min_<metric>`` and ``max_<metric>`` bars: a ``max_drop_`` bar needs a
+    stored baseline, which only a gate file names.
+    """
+    where = "--bar"
+    mins: dict[str, float] = {}
+    maxs: dict[str, float] = {}
+    for key, value in bars.items():
+        parsed = _parse_bar(key, where)
+        if parsed is None:
+            raise GateConfigError(f"--bar {key}: not a bar; give min_<metric>=N or max_ter=N")
+        prefix, metric = parsed
+        if prefix == "max_drop_":
+            raise GateConfigError(f"--bar {key}: max_drop_ bars need a stored baseline; put them in a gate file")
+        (mins if prefix == "min_" else maxs)[metric] = _number(value, key, where)
+    if "term_success_rate" in mins and not glossaries:
+        raise GateConfigError("--bar min_term_success_rate needs --glossary")
+    return GateEntry(
+        corpus=corpus,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        name=f"{_corpus_key(corpus)} {source_lang}->{target_lang}",
+        glossaries=glossaries,
+        mins=mins,
+        maxs=maxs,
+    )
+
+
 def _parse_entry(raw: Any, index: int, path: Path) -> GateEntry:
     where = f"{path} [[check]] #{index + 1}"
     if not isinstance(raw, dict):
@@ -116,24 +163,14 @@ def _parse_entry(raw: Any, index: int, path: Path) -> GateEntry:
     for key, value in raw.items():
         if key in _ENTRY_KEYS:
             continue
-        for prefix, table in (("max_drop_", drops), ("min_", mins), ("max_", maxs)):
-            if key.startswith(prefix):
-                metric = key[len(prefix) :]
-                if metric not in GATE_METRICS:
-                    raise GateConfigError(
-                        f"{where}: unknown metric {metric!r} in {key!r}; metrics: {', '.join(GATE_METRICS)}"
-                    )
-                if prefix == "min_" and metric in LOWER_IS_BETTER:
-                    raise GateConfigError(f"{where}: {key}: lower {metric} is better, use max_{metric}")
-                if prefix == "max_" and metric not in LOWER_IS_BETTER:
-                    raise GateConfigError(f"{where}: {key}: higher {metric} is better, use min_{metric}")
-                table[metric] = _number(value, key, where)
-                break
-        else:
+        parsed = _parse_bar(key, where)
+        if parsed is None:
             raise GateConfigError(
                 f"{where}: unknown key {key!r} (known: {', '.join(sorted(_ENTRY_KEYS))}, "
                 "min_<metric>, max_<metric>, max_drop_<metric>)"
             )
+        prefix, metric = parsed
+        {"max_drop_": drops, "min_": mins, "max_": maxs}[prefix][metric] = _number(value, key, where)
     src, tgt = raw.get("from", "ko"), raw.get("to", "en")
     check_direction(src, tgt, error=GateConfigError, where=where)
     for key in ("hyp", "model", "engine", "baseline", "name", "tokenize"):
@@ -389,6 +426,7 @@ __all__ = [
     "GateEntry",
     "GateResult",
     "baseline_document",
+    "bars_entry",
     "check_entry",
     "check_signatures",
     "failure_message",
