@@ -89,6 +89,25 @@ def test_two_processes_adding_at_once_both_land(tmp_path: Path) -> None:
         assert len(tm) == 80
 
 
+def test_a_version_1_file_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE entries (id INTEGER PRIMARY KEY, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,"
+        " source TEXT NOT NULL, target TEXT NOT NULL, source_key TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',"
+        " note TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, UNIQUE (source_lang, target_lang, source_key, target));"
+        "PRAGMA user_version = 1;"
+    )
+    db.execute("INSERT INTO entries VALUES (1, 'ko', 'en', ?, ?, ?, 'add', '', '2026-12-01T00:00:00Z')", (*PAIRS[0], PAIRS[0][0]))
+    db.commit()
+    db.close()
+    with TranslationMemory.open(path) as tm:
+        [match] = tm.lookup(PAIRS[0][0], "ko", "en")
+        assert match.kind == "exact" and match.entry.origin == "add"
+        assert tm.add([TMEntry(*PAIRS[0], "ko", "en")]) == 0 and len(tm) == 1
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+
+
 def test_files_that_are_not_a_memory(tmp_path: Path) -> None:
     text = tmp_path / "notes.db"
     text.write_text("hello", encoding="utf-8")
@@ -104,14 +123,53 @@ def test_files_that_are_not_a_memory(tmp_path: Path) -> None:
         TranslationMemory.open(tmp_path)
 
 
+def test_a_damaged_memory_is_one_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "tm.db"
+    with TranslationMemory.open(path) as tm:
+        tm.add(TMEntry(f"{k} {i}번", e, "ko", "en") for i in range(300) for k, e in PAIRS)
+    with open(path, "r+b") as handle:  # the first page (header and schema) kept, the rows overwritten
+        handle.seek(4096)
+        handle.write(bytes(range(256)) * 64)
+    with TranslationMemory.open(path) as tm, pytest.raises(InputError, match="malformed"):
+        list(tm.entries())
+    done = cli("tm", "lookup", PAIRS[0][0], "--tm", str(path))
+    assert done.returncode == 2 and done.stderr.startswith("error: ") and "malformed" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 def test_fuzzy_keys_and_long_sentences() -> None:
     assert fuzzy_key("김문수 지사는 말했다.") == fuzzy_key("김문수지사가  말했다")
     assert fuzzy_key("Hello, World!") == "helloworld"
+    assert fuzzy_key("경기도 지사는말했다") == "경기도지사말했다"  # a particle inside words written together
+    assert fuzzy_key("국가가 국가를") == "국가국가"  # a noun ending like a particle keeps it
+    assert fuzzy_key("삼성전자(005930)의 주가") == "삼성전자005930주가"
     long = "경기도는 " + " ".join(f"{i}번째 협력 분야를 논의했으며" for i in range(12)) + " 합의했다."
     assert len(long) > 200
     index = FuzzyIndex([PAIRS[0][0], long, PAIRS[2][0]])
     [hit] = index.search(long.replace("합의했다", "합의하였다"), threshold=85)
     assert hit.position == 1 and hit.score > 95  # no length cap on candidates
+
+
+def test_ntrex_sentences_sent_again_with_small_edits(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tm_hits", Path(__file__).resolve().parents[1] / "eval" / "bench" / "tm_hits.py")
+    tm_hits = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tm_hits)
+    from bilingual.memory.io import corpus_entries
+
+    entries = list(corpus_entries("ntrex128", "ko", "en"))[:150]
+    with TranslationMemory.open(tmp_path / "tm.db") as tm:
+        tm.add(entries)
+        result = tm_hits.measure(tm, [e.source for e in entries], [e.target for e in entries], 85.0)
+    kinds = result["kinds"]
+    assert kinds["unchanged"]["exact"] == kinds["unchanged"]["n"] == 150
+    for kind in ("spacing", "particle"):
+        row = kinds[kind]
+        assert row["miss"] == 0 and row["exact_right"] + row["fuzzy_right"] == row["n"], (kind, row)
+    assert kinds["particle"]["fuzzy"] == kinds["particle"]["n"]
+    assert kinds["drop-word"]["fuzzy_right"] == kinds["drop-word"]["fuzzy"] > kinds["drop-word"]["n"] * 0.8
+    assert kinds["number"]["n"] > 10 and kinds["number"]["miss"] == kinds["number"]["n"]  # never another number
 
 
 # TMX ----------------------------------------------------------------------------
@@ -229,6 +287,22 @@ def test_the_engine_sees_only_what_the_memory_lacks(memory: Path) -> None:
     assert isinstance(doc, Document) and PAIRS[1][1] in "".join(b.output_text() for b in doc.blocks)
 
 
+def test_glossary_checks_memory_targets_without_changing_them(memory: Path) -> None:
+    from bilingual.glossary import load_glossary
+    from bilingual.glossary.enforce import Enforcer
+
+    names = load_glossary(Path(__file__).resolve().parents[1] / "glossaries" / "names.tsv")
+    with TranslationMemory.open(memory) as tm:
+        translator = Translator(FakeEngine("ko", "en"), Enforcer(names, "ko", "en"), memory=tm)
+        [doc] = parse(PAIRS[0][0] + " " + PAIRS[1][0] + "\n", "txt", id="a")
+        result = translator.translate_documents([doc])
+    kim, rostec = result.segments
+    assert (kim.output, rostec.output) == (PAIRS[0][1], PAIRS[1][1])  # the memory's targets, as they are
+    assert {e.source: e.status for e in kim.terms if e.is_term}["김문수"] == "applied"
+    [missed] = [e for e in rostec.terms if e.is_term and e.status == "missed"]
+    assert missed.target == "Russian Technologies State Corp." and "translation memory" in missed.detail
+
+
 def test_translate_with_tm_through_the_real_model(tiny_marian_ko_en: Path, memory: Path, tmp_path: Path) -> None:
     article = tmp_path / "a.ko.txt"
     article.write_text(ARTICLE, encoding="utf-8")
@@ -252,3 +326,46 @@ def test_translate_with_tm_through_the_real_model(tiny_marian_ko_en: Path, memor
     assert refused.returncode == 2 and "refusing to overwrite an input" in refused.stderr
     missing = cli("translate", str(article), "-m", str(tiny_marian_ko_en), "--tm", str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="story" source-language="ko" target-language="en" datatype="plaintext">
+    <body>
+      <trans-unit id="u1"><source>로스텍이 러시아의 국영기업이다.</source></trans-unit>
+      <trans-unit id="u2"><source>양측은 기술 협력 양해각서를 체결했다.</source></trans-unit>
+      <trans-unit id="u3"><source>서울시는 지하철 요금을 올린다.</source></trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: en\\n"
+
+msgid "로스텍이 러시아의 국영기업이다."
+msgstr ""
+
+msgid "양측은 기술 협력 양해각서를 체결했다."
+msgstr ""
+"""
+
+
+def test_xliff_and_po_states_from_the_memory(tiny_marian_ko_en: Path, memory: Path, tmp_path: Path) -> None:
+    from translate.storage.pypo import pofile
+    from translate.storage.xliff import xlifffile
+
+    (tmp_path / "story.xlf").write_text(XLIFF, encoding="utf-8")
+    (tmp_path / "story.po").write_text(PO, encoding="utf-8")
+    for name in ("story.xlf", "story.po"):
+        done = cli("translate", str(tmp_path / name), "-m", str(tiny_marian_ko_en), "--tm", str(memory),
+                   "--from", "ko", "-o", str(tmp_path / f"out-{name}"), "--beams", "1", "--max-length", "16")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    units = {u.xmlelement.get("id"): u for u in xlifffile.parsefile(str(tmp_path / "out-story.xlf")).units}
+    states = {key: u.xmlelement.find("{*}target").get("state") for key, u in units.items()}
+    assert states == {"u1": "needs-review-translation", "u2": "translated", "u3": "translated"}
+    assert units["u1"].target == PAIRS[1][1] and units["u2"].target == PAIRS[2][1]
+    po = {u.source: u for u in pofile.parsefile(str(tmp_path / "out-story.po")).units if u.source}
+    assert po["로스텍이 러시아의 국영기업이다."].isfuzzy() and po["로스텍이 러시아의 국영기업이다."].target == PAIRS[1][1]
+    assert not po["양측은 기술 협력 양해각서를 체결했다."].isfuzzy()

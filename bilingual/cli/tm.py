@@ -86,7 +86,7 @@ def lookup_command(
     source_lang: FromOption = "ko",
     target_lang: ToOption = None,
     threshold: Annotated[float, typer.Option("--threshold", metavar="SCORE", help="Lowest fuzzy score (0-100).")] = 85.0,
-    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="Most matches shown.")] = 3,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="Most matches shown.")] = 3,
 ) -> None:
     """Show the best matches of a segment: score, kind, source and target (exit 1 when none)."""
     from bilingual.memory.io import lookup

@@ -6,10 +6,15 @@ numbers. Matching therefore works on a normalised form of each source:
 
 - :func:`exact_key`: NFC, whitespace collapsed. Two sources with the same
   exact key are the same sentence (an exact match).
-- :func:`fuzzy_key`: the exact key lower-cased, a particle removed from the
-  end of each Korean word (a fixed list of the common ones: 은/는/이/가/을/를/의/
-  에/에서/에게/으로/로/와/과/도/만/까지/부터/보다/처럼 ...), then every space and
-  punctuation mark removed. Scores compare fuzzy keys.
+- :func:`fuzzy_key`: the exact key lower-cased, punctuation removed, the
+  particles after nouns removed (은/는/이/가/을/를/의/에/에서/으로/와/과/도/만 ...:
+  every morpheme kiwipiepy tags ``J*`` that follows a noun, a number or a
+  foreign word, through the process's shared analyser
+  :func:`bilingual.text.kiwi.kiwi`), then every space removed. A noun that
+  merely ends like a particle keeps it (국가, 경기도), and a particle inside
+  a word written without its spaces goes too (지사는말했다 → 지사말했다).
+  Each distinct word is analysed once per process (a cache), so a memory of
+  100,000 news sentences costs about one second of analysis.
 
 :class:`FuzzyIndex` holds the fuzzy keys of a memory's sources with an
 inverted index of their character trigrams. A lookup takes the query's
@@ -22,6 +27,7 @@ keys. There is no length cap: a 300-character sentence is matched as a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -30,27 +36,16 @@ from dataclasses import dataclass
 
 __all__ = ["FuzzyIndex", "Candidate", "exact_key", "fuzzy_key", "numbers"]
 
-# Particles removed from the end of a Korean word (longest first), only when
-# at least one syllable is left before them.
-_PARTICLES = sorted(
-    (
-        "으로부터", "에서부터", "에게서", "으로서", "으로써", "이라고", "이라는", "에서는", "에서도",
-        "에게는", "으로는", "까지는", "부터는", "에서", "에게", "한테", "으로", "까지", "부터",
-        "보다", "처럼", "마저", "조차", "라고", "라는", "이나", "이며", "에는", "에도", "과의",
-        "와의", "로서", "로써", "로는", "이다", "은", "는", "이", "가", "을", "를", "의",
-        "에", "로", "와", "과", "도", "만", "나", "며",
-    ),
-    key=len,
-    reverse=True,
-)  # fmt: skip
-# a particle at the end of a word, after at least one Hangul syllable
-_PARTICLE_END = re.compile(r"(?<=[\uac00-\ud7a3])(?:" + "|".join(_PARTICLES) + r")(?=[\s\W]|$)")
 _SPACE = re.compile(r"\s+")
-_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+_DROP = re.compile(r"[\W_]+", re.UNICODE)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# what a particle may follow: nouns, pronouns, numerals, noun suffixes, nominalised verbs, numbers, foreign words
+_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "XSN", "ETN", "SN", "SL", "SH"})
 TRIGRAM = 3
 RARE_GRAMS = 12  # trigrams of the query whose posting lists are read
 CANDIDATES = 24  # sources scored per lookup
+WORD_CACHE = 500_000  # distinct words whose normalised form is kept
 
 
 def exact_key(text: str) -> str:
@@ -60,7 +55,26 @@ def exact_key(text: str) -> str:
 
 def fuzzy_key(text: str) -> str:
     """The form fuzzy scores compare: see the module text."""
-    return _DROP.sub("", _PARTICLE_END.sub("", exact_key(text).lower()))
+    return "".join(_word_key(word) for word in exact_key(text).lower().split(" "))
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _word_key(word: str) -> str:
+    """One word without its punctuation and without the particles after its nouns."""
+    word = _DROP.sub("", word)
+    if not _HANGUL.search(word):
+        return word
+    from bilingual.text.kiwi import kiwi
+
+    kept, previous, at = [], "", 0
+    for token in kiwi().tokenize(word):
+        start, end = token.start, token.start + token.len
+        if token.tag.startswith("J") and previous in _NOMINAL and word[start:end] == token.form and start >= at:
+            kept.append(word[at:start])
+            at = end
+        previous = token.tag
+    kept.append(word[at:])
+    return "".join(kept)
 
 
 def numbers(text: str) -> tuple[str, ...]:

@@ -14,8 +14,10 @@ With a translation memory (``memory``), each segment is looked up first: an
 exact match, or a fuzzy one at or above ``memory_threshold``, gives its target
 as the translation (``Segment.origin`` "tm-exact" / "tm-fuzzy", with the
 score), and only the rest go to the engine (origin "mt"). A memory target is
-an approved translation and is used as it is: glossary enforcement and
-placeholder restoring apply to machine translations only.
+an approved translation and is used as it is: the glossary enforcer checks
+its names without changing it (a term the enforcer would have repaired or
+inserted is reported ``missed``, its detail saying the memory's target was
+kept), and placeholder restoring applies to machine translations only.
 
 The three steps are public for callers that stream (``bilingual.archive.stream``):
 :meth:`Translator.prepare_documents`, :meth:`Translator.translate_pending` (which
@@ -360,8 +362,12 @@ class Translator:
 
     def _finish(self, unit: _Unit) -> tuple[str, list[TermEvent], list[str]]:
         """The enforcer's finish, then the protected spans put back: (text, term events, spans restored at the end)."""
-        if unit.origin is not None:  # a translation memory's target, used as it is
-            return unit.output.strip(), [], []
+        if unit.origin is not None:  # a translation memory's target: used as it is, its names checked
+            output = unit.output.strip()
+            if self.enforcer is None:
+                return output, [], []
+            _, checked = self.enforcer.finish(unit.prepared, output)
+            return output, [_memory_event(event) for event in checked], []
         output, events = unit.output, list(unit.prepared.events)
         if self.enforcer is not None:
             output, events = self.enforcer.finish(unit.prepared, output)
@@ -481,3 +487,11 @@ def _verify(docs: Sequence[Document], block_counts: list[int]) -> None:
                     raise EngineError(
                         f"document {doc.id or '-'} block {b} segment {s} has no translation: {segment.text[:60]!r}"
                     )
+
+
+def _memory_event(event: TermEvent) -> TermEvent:
+    """A term event of a translation memory's target, which is never changed: a repair becomes a miss."""
+    if event.status != "repaired":
+        return event
+    detail = f"in the translation memory's target, kept as it is ({event.detail})"
+    return replace(event, status="missed", detail=detail)
