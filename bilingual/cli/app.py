@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "bilingual.cli.serve",
     "bilingual.cli.batch",
     "bilingual.cli.tm",
+    "bilingual.cli.tm_learn",
 )
 
 
