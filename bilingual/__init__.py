@@ -39,7 +39,7 @@ _API: dict[str, str] = {
     "render": "bilingual.formats",
     # translation
     "Translator": "bilingual.translation.pipeline",
-    "TranslationResult": "bilingual.translation.pipeline",
+    "TranslationResult": "bilingual.translation.report",
     "translate_files": "bilingual.translation.files",
     "FilesResult": "bilingual.translation.files",
     # archives

@@ -30,7 +30,8 @@ from typing import Literal, TypeVar
 
 from bilingual.archive.records import Record
 from bilingual.errors import InputError
-from bilingual.translation.pipeline import PendingDocuments, Progress, SegmentReport, Translator
+from bilingual.translation.pipeline import PendingDocuments, Progress, Translator
+from bilingual.translation.report import SegmentReport
 
 __all__ = ["DEFAULT_WINDOW", "ORDERS", "Order", "Translated", "translate_records", "translate_stream", "windows"]
 

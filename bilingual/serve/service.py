@@ -27,7 +27,8 @@ from bilingual.serve.batching import WHOLE_REQUEST, Batcher, BatchedEngine
 if TYPE_CHECKING:
     from bilingual.document import Document
     from bilingual.glossary.terms import Glossary
-    from bilingual.translation.pipeline import TranslationResult, Translator
+    from bilingual.translation.pipeline import Translator
+    from bilingual.translation.report import TranslationResult
 
 Direction = tuple[str, str]
 WARM_UP = {"ko": "서울시는 버스 요금을 올린다고 밝혔다. 시민들은 반대했다.", "en": "Seoul said it would raise fares. People objected."}

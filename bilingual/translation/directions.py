@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from bilingual.errors import EmptyTranslationError, InputError
 from bilingual.text.language import LANGUAGES, detect_language, resolve_direction, script_counts
-from bilingual.translation.pipeline import TranslationResult
+from bilingual.translation.report import TranslationResult
 
 if TYPE_CHECKING:
     from bilingual.document import Document

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from bilingual.memory.store import TranslationMemory
     from bilingual.translation.directions import Direction, DirectionGroup
     from bilingual.outputs import RunJournal
-    from bilingual.translation.pipeline import Progress, TranslationResult, Translator
+    from bilingual.translation.pipeline import Progress, Translator
+    from bilingual.translation.report import TranslationResult
 
 
 @dataclass
