@@ -25,6 +25,7 @@ from bilingual.engines.base import GenerationOptions
 from bilingual.errors import InputError
 
 if TYPE_CHECKING:
+    from bilingual.archive.ray_runner import RayOptions
     from bilingual.glossary.terms import Glossary
     from bilingual.translation.pipeline import Translator
 
@@ -226,12 +227,16 @@ def translate_archive(
     resume: bool = False,
     on_article: OnArticle | None = None,
     on_glossary: Callable[[Glossary], None] | None = None,
+    ray: RayOptions | None = None,
+    quiet: bool = False,
 ) -> ArchiveResult:
     """Translate the archive ``input`` (JSONL, JSONL.gz, JSONL.zst or Parquet) into ``output``.
 
     Checks every path and option before the model loads; with ``resume``,
     continues the run journaled next to ``output`` (see
-    :mod:`bilingual.archive.journal`).
+    :mod:`bilingual.archive.journal`). With ``ray``, the translation runs on a
+    Ray actor pool (:mod:`bilingual.archive.ray_runner`; ``threads`` is then per
+    actor, default 1) and ``quiet`` keeps the workers' output off stderr.
     """
     from bilingual.models.registry import default_model
     from bilingual.translation.files import check_engine, check_generation, load_translator
@@ -240,6 +245,8 @@ def translate_archive(
     check_stream_options(window, order)
     check_engine(engine)
     check_generation(options)
+    if ray is not None:
+        ray.check(window)
     in_fmt, out_fmt = check_archive_paths(input, output, glossaries)
     records = read_records(input, columns=columns, format=in_fmt)
     (source, target), records = detect_direction(records, source_lang, target_lang, window)
@@ -256,6 +263,18 @@ def translate_archive(
         glossary = load_glossaries(list(glossaries))
         if on_glossary is not None:
             on_glossary(glossary)
+    if ray is not None:
+        from bilingual.archive.ray_runner import EngineSpec, run_archive_on_ray
+
+        spec = EngineSpec.of(
+            name, source_lang=source, target_lang=target, glossary=glossary, engine=engine,
+            engine_options=dict(engine_options or {}), revision=revision, device=device, threads=threads or 1,
+            compute_type=compute_type, options=options,
+        )  # fmt: skip
+        return run_archive_on_ray(
+            input, output, spec, settings=settings, columns=columns, window=window, order=order, resume=resume,
+            ray_options=ray, on_article=on_article, quiet=quiet,
+        )  # fmt: skip
     translator = load_translator(
         name, source_lang=source, target_lang=target, glossary=glossary, engine=engine, engine_options=engine_options,
         revision=revision, device=device, threads=threads, compute_type=compute_type, options=options,

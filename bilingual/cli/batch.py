@@ -12,6 +12,7 @@ import typer
 from bilingual.cli.options import EngineOption, EngineOptionsOption
 
 if TYPE_CHECKING:
+    from bilingual.archive.ray_runner import RayOptions
     from bilingual.archive.run import ArchiveResult
     from bilingual.archive.stream import Translated
 
@@ -107,6 +108,23 @@ def batch(
         bool, typer.Option("--resume", help="Continue the run journaled next to -o: keep the articles written and verified.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary, warnings or glossary override lines.")] = False,
+    ray: Annotated[
+        bool, typer.Option("--ray", help="Translate on a Ray actor pool (ray.data map_batches); a local Ray unless --ray-address.")
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address", metavar="ADDRESS",
+            help="The Ray cluster (implies --ray): auto, ray://HOST:10001 or HOST:PORT (default: a local Ray with this machine's CPUs).",
+        ),
+    ] = None,  # fmt: skip
+    ray_actors: Annotated[
+        int | None, typer.Option("--ray-actors", metavar="N", help="Actors in the pool (default: the cluster's CPUs / --threads).")
+    ] = None,
+    ray_batch_size: Annotated[
+        int | None,
+        typer.Option("--ray-batch-size", metavar="N", help="Articles sent to an actor at a time, a multiple of --window (default: --window)."),
+    ] = None,
 ) -> None:
     """Translate an archive of articles (JSON Lines or Parquet) with bounded memory, resumably."""
     from bilingual.archive.records import Columns
@@ -117,6 +135,7 @@ def batch(
     from bilingual.engines.base import GenerationOptions
 
     engine_options = parse_engine_options(engine_option)
+    ray_options = _ray_options(ray, ray_address, ray_actors, ray_batch_size)
     progress = StreamProgress(enabled=not quiet)
     with silenced(quiet):
         try:
@@ -127,8 +146,23 @@ def batch(
                 options=GenerationOptions(beams=beams, max_length=max_length, batch_size=batch_size),
                 columns=Columns(id=id_column, title=title_column, body=body_column), window=window, order=order,
                 resume=resume, on_article=progress.update, on_glossary=None if quiet else echo_overrides,
+                ray=ray_options, quiet=quiet,
             )  # fmt: skip
         finally:
             progress.close()
     if not quiet:
         typer.echo(result.summary(), err=True)
+
+
+def _ray_options(ray: bool, address: str | None, actors: int | None, batch_size: int | None) -> RayOptions | None:
+    """The Ray options of the command line; None without --ray (InputError for --ray-actors or
+    --ray-batch-size without it)."""
+    from bilingual.archive.ray_runner import RayOptions
+    from bilingual.errors import InputError
+
+    if not ray and address is None:
+        for flag, value in (("--ray-actors", actors), ("--ray-batch-size", batch_size)):
+            if value is not None:
+                raise InputError(f"{flag} needs --ray")
+        return None
+    return RayOptions(address=address, actors=actors, batch_size=batch_size)
