@@ -40,11 +40,10 @@ import pickle
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bilingual.archive.journal import ArchiveWriter, Done
-from bilingual.archive.records import Columns, Record, archive_format, parquet_schema, read_records
+from bilingual.archive.journal import Done
+from bilingual.archive.records import Columns, Record, archive_format, read_records
 from bilingual.archive.stream import Order, Translated, check_stream_options, translate_window, windows
 from bilingual.engines.base import GenerationOptions
 from bilingual.errors import BilingualError, EngineError, InputError, OutputError
@@ -442,21 +441,14 @@ def run_archive_on_ray(
     ``settings`` are the journal's (:func:`~bilingual.archive.run.run_settings`);
     ``actor`` is the class each actor of the pool is made from.
     """
-    from bilingual.archive.run import ArchiveResult
+    from bilingual.archive.run import open_output
 
     check_stream_options(window, order)
     ray_options.check(window)
-    in_fmt, out_fmt = archive_format(input), archive_format(output)
-    schema = parquet_schema(input, columns) if out_fmt == "parquet" else None
-    result = ArchiveResult(Path(output))
-    with ArchiveWriter(output, out_fmt, settings=settings, resume=resume, columns=columns, schema=schema) as writer:
-        result.kept = writer.done.count
-        if writer.complete:
-            result.already_complete = True
-            result.articles = writer.finished_records
+    with open_output(input, output, settings=settings, resume=resume, columns=columns) as (writer, result):
+        if result.already_complete:
             return result
-        result.articles = result.kept
-        source = _ChunkSource(os.fspath(input), in_fmt, columns, window, ray_options.windows_per_chunk(window), writer.done)
+        source = _ChunkSource(os.fspath(input), archive_format(input), columns, window, ray_options.windows_per_chunk(window), writer.done)
         total = 0
         with ray_session(ray_options, quiet=quiet) as ray, _data_context(ray, quiet=quiet):
             actors = ray_options.actors or _cluster_actors(ray, spec)

@@ -10,6 +10,7 @@ already loaded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -148,6 +149,28 @@ def pending_windows(records: Iterable[Record], window: int, done: Done) -> Itera
             yield number, chunk
 
 
+@contextlib.contextmanager
+def open_output(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    settings: Mapping[str, Any],
+    resume: bool,
+    columns: Columns,
+) -> Iterator[tuple[ArchiveWriter, ArchiveResult]]:
+    """The journaled writer of ``output`` and the run's result so far: the articles an earlier
+    run wrote and verified are ``kept`` (``already_complete`` when it finished the output).
+    Shared by the single-process run and the Ray run."""
+    out_fmt = archive_format(output)
+    schema = parquet_schema(input, columns) if out_fmt == "parquet" else None
+    result = ArchiveResult(Path(output))
+    with ArchiveWriter(output, out_fmt, settings=settings, resume=resume, columns=columns, schema=schema) as writer:
+        result.kept = writer.done.count
+        result.already_complete = writer.complete
+        result.articles = writer.finished_records if writer.complete else result.kept
+        yield writer, result
+
+
 def run_archive(
     input: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -168,17 +191,10 @@ def run_archive(
     after each article is written.
     """
     check_stream_options(window, order)
-    in_fmt, out_fmt = archive_format(input), archive_format(output)
-    schema = parquet_schema(input, columns) if out_fmt == "parquet" else None
-    result = ArchiveResult(Path(output))
-    with ArchiveWriter(output, out_fmt, settings=settings, resume=resume, columns=columns, schema=schema) as writer:
-        result.kept = writer.done.count
-        if writer.complete:
-            result.already_complete = True
-            result.articles = writer.finished_records
+    with open_output(input, output, settings=settings, resume=resume, columns=columns) as (writer, result):
+        if result.already_complete:
             return result
-        result.articles = result.kept
-        source = records if records is not None else read_records(input, columns=columns, format=in_fmt)
+        source = records if records is not None else read_records(input, columns=columns, format=archive_format(input))
         for number, chunk in pending_windows(source, window, writer.done):
             for item in translate_window(chunk, translator, order=order, number=number):
                 if writer.write(item.record):
