@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bilingual.cli.options import EngineOption, EngineOptionsOption
+from bilingual.cli.options import (
+    BatchSizeOption,
+    BeamsOption,
+    ComputeTypeOption,
+    DeviceOption,
+    EngineOption,
+    EngineOptionsOption,
+    GlossariesOption,
+    MaxLengthOption,
+    RevisionOption,
+    ThreadsOption,
+)
 
 if TYPE_CHECKING:
     from bilingual.archive.ray_runner import RayOptions
@@ -76,21 +87,16 @@ def batch(
             help="Hugging Face Hub id or local model folder (default: the pinned model for the direction).",
         ),
     ] = None,  # fmt: skip
-    revision: Annotated[str | None, typer.Option(help="Hub revision (commit, tag or branch) to use.")] = None,
+    revision: RevisionOption = None,
     engine: EngineOption = None,
     engine_option: EngineOptionsOption = None,
-    compute_type: Annotated[
-        str | None, typer.Option("--compute-type", help="Weights precision, e.g. float32, float16, int8 (engine-dependent).")
-    ] = None,
-    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
-    threads: Annotated[int | None, typer.Option(help="CPU threads for the engine (default: the library's choice).")] = None,
-    beams: Annotated[int, typer.Option(help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Segments per batch (long segments go in smaller batches).")] = 16,
-    max_length: Annotated[int, typer.Option("--max-length", help="Most target tokens generated for one segment.")] = 512,
-    glossary: Annotated[
-        list[Path] | None,
-        typer.Option("--glossary", "-g", metavar="FILE", help="Glossary file; repeat to combine (later files override)."),
-    ] = None,
+    compute_type: ComputeTypeOption = None,
+    device: DeviceOption = "cpu",
+    threads: ThreadsOption = None,
+    beams: BeamsOption = 4,
+    batch_size: BatchSizeOption = 16,
+    max_length: MaxLengthOption = 512,
+    glossary: GlossariesOption = None,
     id_column: Annotated[str, typer.Option("--id-column", metavar="NAME", help="Key or column of each article's id.")] = "id",
     title_column: Annotated[
         str, typer.Option("--title-column", metavar="NAME", help="Key or column of the headline (translated).")

@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 
-from bilingual.cli.options import EngineOption, EngineOptionsOption
+from bilingual.cli.options import (
+    BeamsOption,
+    DeviceOption,
+    EngineOption,
+    EngineOptionsOption,
+    MaxLengthOption,
+    RevisionOption,
+)
 
 _DIRECTED = re.compile(r"(ko|en)-(ko|en)=(.+)", re.DOTALL)
 
@@ -42,13 +49,13 @@ def serve(
     ] = None,
     engine: EngineOption = None,
     engine_option: EngineOptionsOption = None,
-    revision: Annotated[str | None, typer.Option(help="Hub revision (commit, tag or branch) to use.")] = None,
+    revision: RevisionOption = None,
     compute_type: Annotated[str | None, typer.Option("--compute-type", help="Weights precision, e.g. int8.")] = None,
-    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
+    device: DeviceOption = "cpu",
     threads: Annotated[int | None, typer.Option(help="CPU threads for the engine.")] = None,
-    beams: Annotated[int, typer.Option(help="Beam size.")] = 4,
+    beams: BeamsOption = 4,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Segments per engine batch, shared across requests.")] = 16,
-    max_length: Annotated[int, typer.Option("--max-length", help="Most target tokens generated for one segment.")] = 512,
+    max_length: MaxLengthOption = 512,
     batch_wait_ms: Annotated[
         float, typer.Option("--batch-wait-ms", help="Longest wait for other requests' segments before a batch runs.")
     ] = 5.0,

@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bilingual.cli.options import EngineOption, EngineOptionsOption
+from bilingual.cli.options import (
+    BatchSizeOption,
+    BeamsOption,
+    ComputeTypeOption,
+    DeviceOption,
+    EngineOption,
+    EngineOptionsOption,
+    GlossariesOption,
+    MaxLengthOption,
+    RevisionOption,
+    ThreadsOption,
+)
 
 if TYPE_CHECKING:
     from bilingual.translation.directions import DirectionGroup
@@ -39,25 +50,20 @@ def translate(
             "see `bilingual models`); ko-en=MODEL or en-ko=MODEL for one direction (repeatable).",
         ),
     ] = None,  # fmt: skip
-    revision: Annotated[str | None, typer.Option(help="Hub revision (commit, tag or branch) to use.")] = None,
+    revision: RevisionOption = None,
     engine: EngineOption = None,
     engine_option: EngineOptionsOption = None,
-    compute_type: Annotated[
-        str | None, typer.Option("--compute-type", help="Weights precision, e.g. float32, float16, int8 (engine-dependent).")
-    ] = None,
-    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
-    threads: Annotated[int | None, typer.Option(help="CPU threads for the engine (default: the library's choice).")] = None,
-    beams: Annotated[int, typer.Option(help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Segments per batch (long segments go in smaller batches).")] = 16,
-    max_length: Annotated[int, typer.Option("--max-length", help="Most target tokens generated for one segment.")] = 512,
+    compute_type: ComputeTypeOption = None,
+    device: DeviceOption = "cpu",
+    threads: ThreadsOption = None,
+    beams: BeamsOption = 4,
+    batch_size: BatchSizeOption = 16,
+    max_length: MaxLengthOption = 512,
     format: Annotated[str | None, typer.Option("--format", help="txt, md, jsonl, xliff, po or another format of docs/formats.md (default: from the file extension).")] = None,
     encoding: Annotated[
         str | None, typer.Option(help="Input encoding, e.g. utf-8, cp949, euc-kr, utf-16 (default: detected).")
     ] = None,
-    glossary: Annotated[
-        list[Path] | None,
-        typer.Option("--glossary", "-g", metavar="FILE", help="Glossary file; repeat to combine (later files override)."),
-    ] = None,
+    glossary: GlossariesOption = None,
     report: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Write a JSON report: every segment's source, output and glossary terms.")
     ] = None,
