@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
+import signal
+import sys
+from contextlib import redirect_stderr
+
+import pytest
 
 from bilingual.document import Document, Segment
 
@@ -53,3 +59,22 @@ def paragraphs(text: str) -> list[str]:
 def shape(doc: Document) -> list[tuple[str, bool]]:
     """(kind, translatable) per block: the structure a translation must keep."""
     return [(b.kind.value, b.translatable) for b in doc.blocks]
+
+
+def cli(*args: str) -> tuple[int, str]:
+    """``bilingual ARGS`` through the console script's own error handling: (exit status, stderr)."""
+    from bilingual.cli.app import main
+
+    saved = sys.argv
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    sys.argv = ["bilingual", *args]
+    err = io.StringIO()
+    try:
+        with redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
+            main()
+    finally:
+        sys.argv = saved
+        for signum, handler in handlers.items():  # main() installs its own
+            signal.signal(signum, handler)
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), err.getvalue()

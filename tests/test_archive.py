@@ -24,6 +24,7 @@ from bilingual.engines.base import GenerationOptions
 from bilingual.errors import InputError, OutputError
 from bilingual.testing.fake_engine import FakeEngine
 from bilingual.translation.pipeline import Translator
+from tests.test_outputs import SLOW_CLI
 
 REPO = Path(__file__).resolve().parents[1]
 FORMATS = ["jsonl", "jsonl.gz", "jsonl.zst", "parquet"]
@@ -313,24 +314,7 @@ def test_writer_skips_articles_already_written(tmp_path: Path):
 
 # --------------------------------------------------------------------------- SIGKILL in a real process
 
-# `bilingual batch` whose engine is a FakeEngine taking SLOW seconds per batch.
-SLOW_CLI = textwrap.dedent(
-    """
-    import os, sys, time
-    import bilingual.engines
-    from bilingual.testing.fake_engine import FakeEngine
-
-    class Slow(FakeEngine):
-        def _translate(self, texts, options):
-            time.sleep(float(os.environ.get("SLOW", "0")))
-            return super()._translate(texts, options)
-
-    bilingual.engines.load_engine = lambda model, **kw: Slow(kw["source_lang"], kw["target_lang"])
-    from bilingual.cli.app import main
-    sys.argv = ["bilingual", *sys.argv[1:]]
-    main()
-    """
-)
+# `bilingual batch` runs with the SLOW_CLI of tests/test_outputs.py: its engine is a FakeEngine taking SLOW seconds per batch.
 
 
 @pytest.mark.parametrize("fmt", ["jsonl.zst", "parquet"])

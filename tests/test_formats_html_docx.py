@@ -8,16 +8,15 @@ import io
 import random
 import re
 import struct
-import sys
 import warnings
 import zipfile
 import zlib
-from contextlib import redirect_stderr
 from pathlib import Path
 
 import docx
 import lxml.html
 import pytest
+from formats_helpers import cli
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -44,22 +43,6 @@ def words(text: str) -> str:
 def translate(docs, transform=words, glossary: bool = False):
     enforcer = Enforcer(load_glossary(NAMES), "ko", "en") if glossary else None
     return Translator(FakeEngine(transform=transform), enforcer=enforcer).translate_documents(docs)
-
-
-def cli(*args: str) -> tuple[int, str]:
-    """``bilingual ARGS`` through the console script's own error handling: (exit status, stderr)."""
-    from bilingual.cli.app import main
-
-    saved = sys.argv
-    sys.argv = ["bilingual", *args]
-    err = io.StringIO()
-    try:
-        with redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
-            main()
-    finally:
-        sys.argv = saved
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), err.getvalue()
 
 
 def skeleton(doc) -> list[tuple[str, list[str]]]:

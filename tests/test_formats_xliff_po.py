@@ -3,15 +3,12 @@ inline codes, languages, bad input through the CLI, and both formats through a t
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import signal
-import sys
-from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
+from formats_helpers import cli
 from lxml import etree
 
 from bilingual.formats import parse, read_inputs, render
@@ -96,25 +93,6 @@ def _po_units(data: bytes) -> list[tuple]:
         rows.append((unit.getcontext(), str(unit.source) if not unit.hasplural() else tuple(unit.source.strings),
                      unit.getnotes(), unit.getlocations(), flags, unit.isobsolete(), unit.prev_source))
     return rows
-
-
-def cli(*args: str) -> tuple[int, str]:
-    """``bilingual ARGS`` through the console script's own error handling: (exit status, stderr)."""
-    from bilingual.cli.app import main
-
-    saved = sys.argv
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    sys.argv = ["bilingual", *args]
-    err = io.StringIO()
-    try:
-        with redirect_stderr(err), pytest.raises(SystemExit) as exit_info:
-            main()
-    finally:
-        sys.argv = saved
-        for signum, handler in handlers.items():  # main() installs its own
-            signal.signal(signum, handler)
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), err.getvalue()
 
 
 # -- XLIFF -----------------------------------------------------------------------------------------
