@@ -186,6 +186,40 @@ def test_corpus_new_from_tmx_of_another_tool(tmp_path: Path):
     assert read_tmx_pairs(tmx, "en", "ko").source[0] == "Governor Kim Moon-soo signed it."
 
 
+def test_corpus_new_tmx_is_read_like_the_memory_reads_it(tmp_path: Path):
+    """One TMX reader (bilingual.memory.tmx): what `tm import` takes, `corpus new --tmx` takes, and both
+    refuse an entity declaration rather than silently dropping the references to it from the text."""
+    from bilingual.memory.tmx import read_tmx
+
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text(TMX, encoding="utf-8")
+    pairs = read_tmx_pairs(tmx, "ko", "en")
+    entries = list(read_tmx(tmx, source_lang="ko", target_lang="en"))
+    assert [(e.source, e.target) for e in entries] == list(zip(pairs.source, pairs.target))
+    assert entries[1].note == "x-Domain: news"
+
+    xxe = tmp_path / "xxe.tmx"
+    xxe.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
+        '<tmx version="1.4"><header srclang="ko"/><body><tu><tuv xml:lang="ko"><seg>가 &x;</seg></tuv>'
+        '<tuv xml:lang="en"><seg>a &x;</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CorpusError, match=r"^--tmx .*xxe\.tmx: the document type declares entities"):
+        read_tmx_pairs(xxe, "ko", "en")
+    done = run_cli("corpus", "new", "x", "--tmx", str(xxe), "--dir", str(tmp_path / "c"))
+    assert done.returncode == 2 and not (tmp_path / "c" / "x").exists()
+    assert done.stderr.startswith("error: --tmx ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    broken = tmp_path / "broken.tmx"
+    broken.write_text("<tmx><body><tu>", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"^--tmx .*broken\.tmx: not well-formed XML"):
+        read_tmx_pairs(broken, "ko", "en")
+    other = tmp_path / "other.tmx"
+    other.write_text("<xliff/>", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"not a TMX file \(the root element is <xliff>\)"):
+        read_tmx_pairs(other, "ko", "en")
+
+
 XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
 <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
   <file original="article.html" source-language="ko-KR" target-language="en-US" datatype="html">

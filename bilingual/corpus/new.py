@@ -87,50 +87,30 @@ def _primary(code: str | None) -> str:
     return (code or "").strip().replace("_", "-").split("-", 1)[0].lower()
 
 
-_TMX_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})  # inline elements that hold the original format's codes
-
-
-def _tmx_text(node: Any) -> str:
-    """The text of a TMX element without its inline codes (``<bpt>&lt;b&gt;</bpt>``): what a reader sees."""
-    parts = [node.text or ""]
-    for child in node:
-        tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
-        if tag and tag not in _TMX_CODES:
-            parts.append(_tmx_text(child))  # <hi> and the like: their text is the segment's
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
 def read_tmx_pairs(path: Path, source_lang: str, target_lang: str) -> Pairs:
     """Pairs from the ``source_lang`` and ``target_lang`` variants (``tuv``) of each TMX unit.
 
-    Languages are matched by their primary subtag (``ko-KR``, ``KO`` and ``ko``
-    are the same); a unit without both languages is skipped and counted. Inline
-    codes (``bpt``, ``ept``, ``ph``, ``it``, ``ut``) are left out of the text.
+    Read by the translation memory's reader (:func:`bilingual.memory.tmx.read_tmx_units`): languages
+    are matched by their primary subtag (``ko-KR``, ``KO`` and ``ko`` are the same), inline codes
+    (``bpt``, ``ept``, ``ph``, ``it``, ``ut``) are left out of the text, and a document type that
+    declares entities is refused. A unit without both languages is skipped and counted.
     """
-    from translate.misc.xml_helpers import getXMLlang
-    from translate.storage.tmx import tmxfile
+    from bilingual.memory.tmx import read_tmx_units
 
     data = read_bytes(path, what="--tmx")
-    try:
-        store = tmxfile.parsestring(data)
-    except Exception as exc:  # lxml and translate-toolkit raise several kinds for a broken file
-        raise CorpusError(f"--tmx {path}: not a TMX file ({_first_line(exc)})") from None
     src: list[str] = []
     tgt: list[str] = []
     skipped = 0
-    for unit in store.units:
-        texts: dict[str, str] = {}
-        for node in unit.getlanguageNodes():
-            lang = _primary(getXMLlang(node))
-            seg = next(node.iterchildren(unit.namespaced("seg")), None)
-            if lang in (source_lang, target_lang) and lang not in texts and seg is not None:
-                texts[lang] = _flat(_tmx_text(seg))
-        if texts.get(source_lang) and texts.get(target_lang):
-            src.append(texts[source_lang])
-            tgt.append(texts[target_lang])
-        else:
-            skipped += 1
+    try:
+        for unit in read_tmx_units(data, f"--tmx {path}"):
+            source, target = unit.texts.get(source_lang), unit.texts.get(target_lang)
+            if source and target:
+                src.append(source)
+                tgt.append(target)
+            else:
+                skipped += 1
+    except InputError as exc:
+        raise CorpusError(str(exc)) from None
     if not src:
         raise CorpusError(f"--tmx {path}: no unit has both a {source_lang} and a {target_lang} segment")
     return Pairs(tuple(src), tuple(tgt), f"{Path(path).name} (TMX)", skipped)

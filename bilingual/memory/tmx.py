@@ -10,6 +10,7 @@ Inline markup inside ``<seg>`` (``<bpt>``, ``<ph>``…) is read as its text.
 The file is parsed without entity expansion or network access, and a
 document type that declares entities is refused (XXE, billion laughs); the
 usual ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` is allowed and never loaded.
+``bilingual corpus new --tmx`` reads its pairs through :func:`read_tmx_units` too.
 
 Writing makes TMX 1.4 with ``srclang`` set to the source language, one
 ``<tu>`` per entry, its origin as a ``<prop type="x-bilingual-origin">``.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from bilingual.errors import InputError
 from bilingual.memory.store import TMEntry
 from bilingual.text.encoding import read_bytes
 
-__all__ = ["read_tmx", "render_tmx"]
+__all__ = ["TMXUnit", "read_tmx", "read_tmx_units", "render_tmx"]
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ORIGIN_PROP = "x-bilingual-origin"
@@ -57,11 +59,12 @@ def _language(node: Any) -> str:
 _CODES = {"bpt", "ept", "ph", "it", "ut"}  # inline codes: their content is the other tool's markup, not text
 
 
-def _text(node: Any) -> str:
+def _text(node: Any) -> str | None:
+    """A ``<tuv>``'s ``<seg>`` text on one line; None without a ``<seg>``."""
     from lxml import etree
 
     seg = next((child for child in node if etree.QName(child).localname == "seg"), None)
-    return "" if seg is None else " ".join(_seg_text(seg, etree).split())
+    return None if seg is None else " ".join(_seg_text(seg, etree).split())
 
 
 def _seg_text(element: Any, etree: Any) -> str:
@@ -73,32 +76,51 @@ def _seg_text(element: Any, etree: Any) -> str:
     return "".join(parts)
 
 
-def read_tmx(
-    path: str | os.PathLike[str], *, source_lang: str = "ko", target_lang: str = "en", origin: str | None = None
-) -> Iterator[TMEntry]:
-    """The ``source_lang``→``target_lang`` entries of a TMX file (units lacking either side are skipped)."""
+@dataclass(frozen=True)
+class TMXUnit:
+    """One ``<tu>``: the text of its first variant (``<tuv>`` with a ``<seg>``) of each language, by primary
+    subtag (whitespace runs made one space, inline codes left out), and its notes and props."""
+
+    texts: dict[str, str]
+    notes: tuple[str, ...] = ()
+
+
+def read_tmx_units(data: bytes, name: str) -> Iterator[TMXUnit]:
+    """The units of the TMX document ``data`` (``name`` starts each error message).
+
+    Raises InputError for XML that is not well formed, a document type that declares entities, or a
+    root element other than ``<tmx>``; nothing is yielded before the whole file has parsed."""
     from lxml import etree
 
-    name = str(path)
-    root = _check_safe(read_bytes(path, what="TMX"), f"TMX {name}")
-    label = origin if origin is not None else f"tmx:{Path(path).name}"
+    root = _check_safe(data, name)
     for tu in root.iter("{*}tu", "tu"):
-        sides: dict[str, str] = {}
+        texts: dict[str, str] = {}
         notes = []
         for child in tu:
             kind = etree.QName(child).localname
             if kind == "tuv":
                 lang = _language(child)
-                if lang and lang not in sides:
-                    sides[lang] = _text(child)
+                text = _text(child)
+                if lang and lang not in texts and text is not None:
+                    texts[lang] = text
             elif kind in ("note", "prop") and (child.text or "").strip():
-                label_part = child.get("type")
-                if label_part == _ORIGIN_PROP:
+                label = child.get("type")
+                if label == _ORIGIN_PROP:
                     continue
-                notes.append(f"{label_part}: {child.text.strip()}" if label_part else child.text.strip())
-        source, target = sides.get(source_lang, ""), sides.get(target_lang, "")
+                notes.append(f"{label}: {child.text.strip()}" if label else child.text.strip())
+        yield TMXUnit(texts, tuple(notes))
+
+
+def read_tmx(
+    path: str | os.PathLike[str], *, source_lang: str = "ko", target_lang: str = "en", origin: str | None = None
+) -> Iterator[TMEntry]:
+    """The ``source_lang``→``target_lang`` entries of a TMX file (units lacking either side are skipped)."""
+    name = str(path)
+    label = origin if origin is not None else f"tmx:{Path(path).name}"
+    for unit in read_tmx_units(read_bytes(path, what="TMX"), f"TMX {name}"):
+        source, target = unit.texts.get(source_lang, ""), unit.texts.get(target_lang, "")
         if source and target:
-            yield TMEntry(source, target, source_lang, target_lang, origin=label, note="; ".join(notes))
+            yield TMEntry(source, target, source_lang, target_lang, origin=label, note="; ".join(unit.notes))
 
 
 def render_tmx(entries: Iterable[TMEntry], *, source_lang: str) -> bytes:
