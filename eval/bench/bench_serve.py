@@ -7,9 +7,22 @@ client sends real NTREX-128 Korean articles (``corpora/ntrex128/articles``, one
 sentence per line, each article a different one so that nothing is translated
 twice) to ``POST /v1/articles``, one article per request, from 1, 4, 16 and 64
 concurrent clients (threads, each with its own keep-alive connection), first
-with cross-request batching, then with ``--no-cross-batching`` (one request at
-a time: LibreTranslate's design), on the same engine and options. Then the
-same articles go through the batch CLI's in-process pipeline
+in three modes on the same engine and options:
+
+- ``cross``: cross-request batching (``bilingual serve``'s default);
+- ``one-at-a-time``: ``--no-cross-batching``, one request at a time, all of a
+  request's sentences batched together, longest first;
+- ``libretranslate``: LibreTranslate's design. LibreTranslate 1.9.6 hands each
+  ``q`` to argostranslate 1.11.0, whose ``PackageTranslation.hypotheses``
+  splits the text at every ``\n`` and makes one ``translate_batch`` call per
+  line (that line's sentences), on a CTranslate2 translator with
+  ``inter_threads=1`` (so calls from concurrent requests run one at a time).
+  Here: ``--no-cross-batching`` with the pipeline's engine calls cut the same
+  way, one call per source line (:func:`per_line_calls`); everything else
+  (segmenting, glossary, report) is bilingual's own. The bench checks that the
+  engine was called once per line.
+
+Then the same articles go through the batch CLI's in-process pipeline
 (:class:`~bilingual.translation.pipeline.Translator` over all of them at once,
 as ``bilingual translate FOLDER`` does).
 
@@ -23,12 +36,18 @@ engine in ``ForcedLength`` before the CLI starts.
 
 Figures per client count and mode: requests/s, segments/s, target tokens/s
 (each article's reference tokens: what a real translation produces), p50/p95
-request latency; and the batch CLI's target tokens/s on the same articles.
+request latency, engine calls; and the batch CLI's target tokens/s on the same
+articles. All the modes' servers are up from the start and the cells take
+turns (``--repeat N`` runs each cell and the batch CLI N times, rotating the
+order of the modes), so that a change in the machine's load falls on every mode
+alike; the summary gives each cell's median and the median of the ratios
+measured in the same round.
 
 Usage::
 
     python eval/bench/bench_serve.py                        # 64 articles, greedy
     python eval/bench/bench_serve.py --clients 1 16 --beams 4 --out eval/bench/results/serve.json
+    python eval/bench/bench_serve.py --clients 16 --units article --repeat 5 --out eval/bench/results/bench-serve-16x5.json
 """
 
 from __future__ import annotations
@@ -39,6 +58,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -98,8 +118,42 @@ def reference_lengths(model_dir: Path, articles) -> tuple[dict[str, int], float,
 # --------------------------------------------------------------------------------------
 # the server child: the real CLI with the loaded engine wrapped
 # --------------------------------------------------------------------------------------
-def serve_child(lengths_file: str, cli_args: list[str]) -> None:
+MODES = ("cross", "one-at-a-time", "libretranslate")
+
+
+def per_line_calls() -> None:
+    """Make every :class:`~bilingual.translation.pipeline.Translator` call its engine once per source
+    line, as argostranslate does (``split_into_paragraphs`` is ``text.split("\\n")``, then one
+    ``translate_batch`` per paragraph): a line's segments are one call, the next line's the next."""
+    from bilingual.translation.pipeline import Translator
+
+    def translate_pending(self, pending, *, progress=None):
+        lines: list[list[int]] = []
+        current: list[int] = []
+        last = None
+        for k, (d, b, _, segment) in enumerate(pending.slots):
+            if current and (d, b) != last:
+                lines.append(current)
+                current = []
+            current.append(k)
+            last = (d, b)
+            if "\n" in segment.trailing:
+                lines.append(current)
+                current = []
+        if current:
+            lines.append(current)
+        for line in lines:
+            for finished in self._unit_batches([pending.units[k] for k in line], progress):
+                yield [line[i] for i in finished]
+
+    Translator.translate_pending = translate_pending
+
+
+def serve_child(lengths_file: str, cli_args: list[str], *, per_line: bool = False) -> None:
     import bilingual.engines as engines
+
+    if per_line:
+        per_line_calls()
 
     data = json.loads(Path(lengths_file).read_text(encoding="utf-8"))
     real_load = engines.load_engine
@@ -121,11 +175,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, args: list[str], lengths_file: Path, log: Path) -> None:
+    def __init__(self, args: list[str], lengths_file: Path, log: Path, *, per_line: bool = False) -> None:
         self.port = free_port()
         self.log = log
+        child = ["--serve-child", str(lengths_file), *(["--per-line"] if per_line else [])]
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve-child", str(lengths_file), "--", "--port", str(self.port), *args],
+            [sys.executable, __file__, *child, "--", "--port", str(self.port), *args],
             stdout=open(log, "w"), stderr=subprocess.STDOUT, cwd=ROOT,
         )  # fmt: skip
         deadline = time.monotonic() + 300
@@ -150,6 +205,10 @@ class Server:
                 name, value = line.rsplit(" ", 1)
                 out[name] = float(value)
         return out
+
+    def engine_calls(self) -> int:
+        """Engine batches run so far, all directions."""
+        return int(sum(v for k, v in self.metrics().items() if k.startswith("bilingual_batcher_batches{")))
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
@@ -303,7 +362,9 @@ def load() -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--serve-child"]:
-        serve_child(argv[1], argv[3:] if argv[2:3] == ["--"] else argv[2:])
+        per_line = argv[2:3] == ["--per-line"]
+        rest = argv[3:] if per_line else argv[2:]
+        serve_child(argv[1], rest[1:] if rest[:1] == ["--"] else rest, per_line=per_line)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", nargs="+", type=int, default=[1, 4, 16, 64])
@@ -317,9 +378,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--batch-wait-ms", type=float, default=5.0)
     parser.add_argument("--threads", type=int, default=2, help="CTranslate2 threads (server and CLI alike)")
-    parser.add_argument("--modes", nargs="+", default=["cross", "one-at-a-time"], choices=["cross", "one-at-a-time"])
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
     parser.add_argument("--no-glossary", action="store_true", help="without glossaries/ntrex128.tsv")
     parser.add_argument("--no-cli", action="store_true", help="skip the batch CLI run")
+    parser.add_argument("--repeat", type=int, default=1, help="run every cell (and the batch CLI) this many times, "
+                        "the modes taking turns; the summary gives medians")  # fmt: skip
     parser.add_argument("--out", type=Path, default=HERE / "results" / "bench-serve.json")
     parser.add_argument("--cli-child", help=argparse.SUPPRESS)
     parser.add_argument("--lengths", help=argparse.SUPPRESS)
@@ -354,56 +417,99 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(articles)} NTREX articles, {sum(len(a[2]) for a in articles)} lines, "
           f"{sum(tokens)} reference tokens; load {load()}", file=sys.stderr, flush=True)  # fmt: skip
 
-    if not args.no_cli:
+    def cli_run() -> dict:
         before = load()
         cli = run_cli(model, articles[:used], tokens, lengths, ratio, args)
         cli["load_before"], cli["load_after"] = before, load()
-        results["batch_cli"] = cli
         print(f"batch CLI, {cli['articles']} articles: {cli['tokens_per_s']} tok/s, {cli['segments_per_s']} seg/s "
               f"({cli['seconds']} s; load {before} -> {cli['load_after']})", file=sys.stderr, flush=True)  # fmt: skip
+        return cli
 
+    cli_runs: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         lengths_file = Path(tmp) / "lengths.json"
         lengths_file.write_text(json.dumps({"lengths": lengths, "ratio": ratio}), encoding="utf-8")
-        for mode in args.modes:
-            serve_args = [
-                "-m", str(model), "--engine", "ctranslate2", "--compute-type", "int8", "--threads", str(args.threads),
-                "--beams", str(args.beams), "--batch-size", str(args.batch_size),
-                "--batch-wait-ms", str(args.batch_wait_ms), "--log-level", "warning",
-                *([] if args.no_glossary else ["-g", str(GLOSSARY)]),
-                "--cross-batching" if mode == "cross" else "--no-cross-batching",
-            ]  # fmt: skip
-            server = Server(serve_args, lengths_file, Path(tmp) / f"serve-{mode}.log")
-            try:
-                request(server.port, "POST", "/v1/articles", {"text": "워밍업 문장이다.", "source": "ko", "target": "en"})
-                cells_out = []
+        servers: dict[str, Server] = {}
+        try:
+            # every mode's server is up (idle) from the start, and the cells take turns, so that a change in the
+            # machine's load falls on every mode alike
+            for mode in args.modes:
+                serve_args = [
+                    "-m", str(model), "--engine", "ctranslate2", "--compute-type", "int8", "--threads", str(args.threads),
+                    "--beams", str(args.beams), "--batch-size", str(args.batch_size),
+                    "--batch-wait-ms", str(args.batch_wait_ms), "--log-level", "warning",
+                    *([] if args.no_glossary else ["-g", str(GLOSSARY)]),
+                    "--cross-batching" if mode == "cross" else "--no-cross-batching",
+                ]  # fmt: skip
+                servers[mode] = Server(serve_args, lengths_file, Path(tmp) / f"serve-{mode}.log", per_line=mode == "libretranslate")
+                request(servers[mode].port, "POST", "/v1/articles", {"text": "워밍업 문장이다.", "source": "ko", "target": "en"})
+                results["modes"][mode] = {"cells": []}
+            for rep in range(args.repeat):
+                if not args.no_cli:
+                    cli_runs.append(cli_run())
                 for unit, clients in [(u, c) for u in args.units for c in args.clients]:
-                    before = load()
-                    cell = {"unit": unit, **run_cell(server.port, work(unit, clients), clients)}
-                    cell["load_before"], cell["load_after"] = before, load()
-                    cells_out.append(cell)
-                    print(f"{mode:13} {unit:8} {clients:3} clients: {cell['requests_per_s']:6.3f} req/s {cell['segments_per_s']:7.2f} "
-                          f"seg/s {cell['tokens_per_s']:7.1f} tok/s  p50 {cell['p50_s']:6.2f} s p95 {cell['p95_s']:6.2f} s"
-                          f"  ({cell['requests']} requests, {cell['seconds']} s; load {before} -> {cell['load_after']})"
-                          + (f" FAILED {len(cell['failures'])}: {cell['failures'][:2]}" if cell["failures"] else ""),
-                          file=sys.stderr, flush=True)  # fmt: skip
-                metrics = server.metrics()
-                results["modes"][mode] = {
-                    "cells": cells_out,
-                    "batcher": {k.split("{")[0].removeprefix("bilingual_batcher_"): v for k, v in metrics.items()
-                                if k.startswith("bilingual_batcher_")},
+                    order = args.modes[rep % len(args.modes):] + args.modes[: rep % len(args.modes)]
+                    for mode in order:
+                        # a one-line request is one engine call in LibreTranslate's design too: its sentence
+                        # cells are the one-at-a-time ones
+                        if mode == "libretranslate" and unit != "article":
+                            continue
+                        server = servers[mode]
+                        before = load()
+                        cell_work = work(unit, clients)
+                        calls_before = server.engine_calls()
+                        cell = {"unit": unit, "repeat": rep, **run_cell(server.port, cell_work, clients)}
+                        cell["engine_calls"] = server.engine_calls() - calls_before
+                        cell["lines"] = sum(len([line for line in body.get("text", body.get("q", "")).split("\n") if line.strip()])
+                                            for _, body, _ in cell_work)  # fmt: skip
+                        if mode == "libretranslate" and cell["engine_calls"] < cell["lines"]:
+                            raise SystemExit(f"libretranslate mode: {cell['engine_calls']} engine calls for {cell['lines']} lines")
+                        cell["load_before"], cell["load_after"] = before, load()
+                        results["modes"][mode]["cells"].append(cell)
+                        print(f"{mode:14} {unit:8} {clients:3} clients: {cell['requests_per_s']:6.3f} req/s {cell['segments_per_s']:7.2f} "
+                              f"seg/s {cell['tokens_per_s']:7.1f} tok/s  p50 {cell['p50_s']:6.2f} s p95 {cell['p95_s']:6.2f} s"
+                              f"  ({cell['requests']} requests, {cell['engine_calls']} engine calls, {cell['seconds']} s; "
+                              f"load {before} -> {cell['load_after']})"
+                              + (f" FAILED {len(cell['failures'])}: {cell['failures'][:2]}" if cell["failures"] else ""),
+                              file=sys.stderr, flush=True)  # fmt: skip
+            for mode, server in servers.items():
+                results["modes"][mode]["batcher"] = {
+                    k.split("{")[0].removeprefix("bilingual_batcher_"): v for k, v in server.metrics().items()
+                    if k.startswith("bilingual_batcher_")
                 }  # fmt: skip
-            finally:
+        finally:
+            for mode, server in servers.items():
                 results["modes"].setdefault(mode, {})["exit_status"] = server.stop()
+    if cli_runs:
+        results["batch_cli_runs"] = cli_runs
+        results["batch_cli"] = {"tokens_per_s": statistics.median(r["tokens_per_s"] for r in cli_runs)}
+
+    # per cell: the median over the repetitions of tokens/s, and of cross-request batching's ratio to each
+    # other mode measured in the same repetition
     summary = {}
-    if {"cross", "one-at-a-time"} <= set(results["modes"]):
-        for cross, single in zip(results["modes"]["cross"]["cells"], results["modes"]["one-at-a-time"]["cells"]):
-            row = {"vs_one_at_a_time": round(cross["tokens_per_s"] / single["tokens_per_s"], 2)}
-            if "batch_cli" in results:
-                row["vs_batch_cli"] = round(cross["tokens_per_s"] / results["batch_cli"]["tokens_per_s"], 2)
-                row["one_at_a_time_vs_batch_cli"] = round(single["tokens_per_s"] / results["batch_cli"]["tokens_per_s"], 2)
-            summary[f"{cross['unit']}/{cross['clients']}"] = row
-            print(f"{cross['unit']:8} {cross['clients']:3} clients: cross-request batching {json.dumps(row)}", file=sys.stderr)
+    cells = {(mode, c["unit"], c["clients"], c["repeat"]): c for mode, m in results["modes"].items() for c in m.get("cells", [])}
+    for unit, clients in [(u, c) for u in args.units for c in args.clients]:
+        row: dict = {}
+        for mode in args.modes:
+            runs = [cells[(mode, unit, clients, r)]["tokens_per_s"] for r in range(args.repeat) if (mode, unit, clients, r) in cells]
+            if runs:
+                row[f"{mode}_tokens_per_s"] = statistics.median(runs)
+        if "cross" in args.modes:
+            for other in ("one-at-a-time", "libretranslate"):
+                base_mode = other if unit == "article" else "one-at-a-time"
+                ratios = [cells[("cross", unit, clients, r)]["tokens_per_s"] / cells[(base_mode, unit, clients, r)]["tokens_per_s"]
+                          for r in range(args.repeat) if ("cross", unit, clients, r) in cells
+                          and (base_mode, unit, clients, r) in cells]  # fmt: skip
+                if ratios:
+                    row[f"vs_{other.replace('-', '_')}"] = round(statistics.median(ratios), 2)
+                    row[f"vs_{other.replace('-', '_')}_each"] = [round(x, 2) for x in ratios]
+            if cli_runs:
+                ratios = [cells[("cross", unit, clients, r)]["tokens_per_s"] / cli_runs[r]["tokens_per_s"]
+                          for r in range(args.repeat) if ("cross", unit, clients, r) in cells]  # fmt: skip
+                row["vs_batch_cli"] = round(statistics.median(ratios), 2)
+                row["vs_batch_cli_each"] = [round(x, 2) for x in ratios]
+        summary[f"{unit}/{clients}"] = row
+        print(f"{unit:8} {clients:3} clients: {json.dumps(row)}", file=sys.stderr)
     results["summary"] = summary
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     results["load_at_end"] = load()
